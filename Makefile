@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Front door of the task_work / io-wq series harness.  See README.md.
+#
+#   make kunit         fetch Linux 7.3, apply the series, build UML, run the suites
+#   make check         everything CI runs (.ci/run calls it)
+#
+#   make tree          make the kernel work tree and print its path
+#   make export        write the work tree's commits back to patches/
+#   make export-check  fail when the work tree holds work patches/ does not
+#   make kunit-smp     the suites on SMP UML with PREEMPT and lockdep
+#   make build-each    build every patch of the series on its own
+#   make checkpatch    checkpatch.pl --strict and kernel-doc on the series
+#   make build-configs build with the tests as modules, without io_uring, without KUnit
+#   make docs          build the core-api documentation with Sphinx
+#   make test-harness  tests of the harness scripts themselves
+#
+# Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
+# BASE=7.3, FRESH=1 (make the work tree again from patches/).
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
+	build-configs docs test-harness help
+
+kunit:
+	@$(S)/kunit.sh up
+
+kunit-smp:
+	@$(S)/kunit.sh smp
+
+check:
+	@$(S)/check.sh
+
+tree:
+	@$(S)/tree.sh | tail -n1
+
+export:
+	@$(S)/export.sh
+
+export-check:
+	@$(S)/export.sh --check
+
+build-each:
+	@$(S)/build-each.sh
+
+checkpatch:
+	@$(S)/checkpatch.sh
+
+build-configs:
+	@$(S)/build-configs.sh
+
+docs:
+	@$(S)/docs.sh
+
+test-harness:
+	@tests/harness.sh
+
+help:
+	@sed -n 's/^#   //p' Makefile

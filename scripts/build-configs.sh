@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the whole series in the configurations a kernel CI would try
+# besides the suites' own: both test options as modules, io_uring off,
+# and KUnit off (so that every KUnit-only seam compiles away).  Build
+# only; the suites themselves run in kunit.sh.  Compiler warnings in the
+# files the series touches fail the build.
+
+. "$(dirname "$0")/lib.sh"
+
+TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+mapfile -t SERIES < <(series_files)
+touched=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' | sort -u)
+
+build() {
+	local name=$1; shift
+	local out=$BUILD-cfg-$name log start
+	mkdir -p "$out"
+	log=$out/build.log
+	printf '%s\n' "$@" > "$out/.config"
+	step "building UML with $name: $*"
+	start=$(now)
+	if ! { make -C "$TREE" ARCH=um O="$out" olddefconfig &&
+	       make -C "$TREE" ARCH=um O="$out" -j"$(nproc)" CC="ccache gcc"; } > "$log" 2>&1; then
+		tail -n 30 "$log"
+		die "the series does not build with $name; full log: $log"
+	fi
+	for opt in "$@"; do
+		if [ "${opt#*=}" = n ]; then
+			! grep -q "^${opt%%=*}=[ym]" "$out/.config"
+		else
+			grep -qx -- "$opt" "$out/.config"
+		fi || die "$name: $opt did not stick in .config (a dependency is missing)"
+	done
+	local warn
+	warn=$(grep ': warning: ' "$log" | grep -F "$touched" || true)
+	[ -z "$warn" ] || { printf '%s\n' "$warn"; die "$name: compiler warnings in files of the series"; }
+	info "built in $(( $(now) - start ))s, no warnings in the series' files"
+}
+
+build modules CONFIG_KUNIT=y CONFIG_MODULES=y CONFIG_IO_URING=y \
+	CONFIG_TASK_WORK_KUNIT_TEST=m CONFIG_IO_WQ_KUNIT_TEST=m
+for m in kernel/task_work_kunit.ko io_uring/io-wq_kunit.ko; do
+	[ -f "$BUILD-cfg-modules/$m" ] || die "modules: $m was not built"
+done
+info "built kernel/task_work_kunit.ko and io_uring/io-wq_kunit.ko"
+build no-io_uring CONFIG_KUNIT=y CONFIG_EXPERT=y CONFIG_IO_URING=n CONFIG_TASK_WORK_KUNIT_TEST=y
+build no-kunit CONFIG_KUNIT=n CONFIG_IO_URING=y

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything CI runs, stage by stage, with the time each stage took.
+# Stops at the first failing stage and says which one it was.
+
+. "$(dirname "$0")/lib.sh"
+
+STAGES=(
+	"work tree (fetch, apply):scripts/tree.sh"
+	"harness tests:tests/harness.sh"
+	"checkpatch and kernel-doc:scripts/checkpatch.sh"
+	"each patch builds (W=1):scripts/build-each.sh"
+	"suites, UP UML:scripts/kunit.sh up"
+	"suites, SMP UML with PREEMPT and lockdep:scripts/smp-check.sh"
+	"other configurations (modules, no io_uring, no KUnit):scripts/build-configs.sh"
+	"documentation (Sphinx):scripts/docs.sh"
+)
+declare -a TIMES
+total_start=$(now)
+for s in "${STAGES[@]}"; do
+	name=${s%%:*}
+	cmd=${s#*:}
+	printf '\n######## %s\n' "$name"
+	start=$(now)
+	if ! (cd "$REPO" && $cmd); then
+		printf '\ncheck: stage "%s" failed after %ss (command: %s)\n' "$name" \
+			"$(( $(now) - start ))" "$cmd" >&2
+		exit 1
+	fi
+	TIMES+=("$(printf '%5ss  %s' "$(( $(now) - start ))" "$name")")
+done
+printf '\n######## stage times\n'
+printf '%s\n' "${TIMES[@]}"
+printf '%5ss  total\n' "$(( $(now) - total_start ))"
+# One closing line for every KUnit case run, UP and SMP together.
+cat "$BUILD"-up/summary.txt "$BUILD"-smp/summary.txt 2>/dev/null | awk '
+	{ for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+	END { printf "check: %d passed, %d failed%s\n", p, f, s ? ", " s " skipped" : "" }' 

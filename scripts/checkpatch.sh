@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# checkpatch.pl --strict on every patch of the series, and kernel-doc -Wall
+# on every C file and header the series touches, all from the work tree.
+# The patches carry no Signed-off-by: the person who mails them adds it
+# (Documentation/process/coding-assistants.rst), so that one check, and
+# only that one, is turned off.  Every other ERROR, WARNING or CHECK fails,
+# except the reminder that new files may need a MAINTAINERS entry, which is
+# printed next to the patch instead.
+
+. "$(dirname "$0")/lib.sh"
+
+TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+mapfile -t SERIES < <(series_files)
+fail=0
+
+# checkpatch runs scripts/spdxcheck.py with the python3 on PATH; it needs
+# ply and GitPython, which Debian packages for its own /usr/bin/python3.
+# Put that one first on PATH, whatever else (pyenv, a venv) is there.
+for pkg in python3 python3-ply python3-git; do
+	dpkg -s "$pkg" >/dev/null 2>&1 && continue
+	[ "$(id -u)" -eq 0 ] || die "checkpatch's SPDX check needs $pkg: sudo apt-get install $pkg"
+	apt_get_install "$pkg"
+done
+PYBIN=$(mktemp -d)
+trap 'rm -rf "$PYBIN"' EXIT
+ln -s /usr/bin/python3 "$PYBIN/python3"
+export PATH=$PYBIN:$PATH
+
+step "checkpatch.pl --strict on ${#SERIES[@]} patches"
+for p in "${SERIES[@]}"; do
+	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --show-types --terse \
+		--ignore MISSING_SIGN_OFF "$PATCHES/$p" 2>&1) || true
+	# checkpatch asks whether MAINTAINERS needs updating for every new
+	# file.  kernel/task_work.c has no MAINTAINERS entry and io_uring/ is
+	# covered as a whole, so that question is answered, and reported, here.
+	problems=$(printf '%s\n' "$out" | grep -E '(ERROR|WARNING|CHECK):' |
+		grep -v 'WARNING:FILE_PATH_CHANGES:' || true)
+	if printf '%s\n' "$out" | grep -q 'Traceback'; then
+		problems="$out"
+	fi
+	if [ -n "$problems" ]; then
+		info "FAIL $p"
+		printf '%s\n' "$problems" | sed 's/^/        /'
+		fail=1
+	elif printf '%s\n' "$out" | grep -q 'WARNING:FILE_PATH_CHANGES:'; then
+		info "ok   $p (adds files; no MAINTAINERS change: see checkpatch.sh)"
+	else
+		info "ok   $p"
+	fi
+done
+
+files=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' | sort -u)
+step "kernel-doc -Wall on the touched files"
+for f in $files; do
+	[ -f "$TREE/$f" ] || continue
+	if out=$(cd "$TREE" && scripts/kernel-doc -none -Wall "$f" 2>&1) && [ -z "$out" ]; then
+		info "ok   $f"
+	else
+		info "FAIL $f"
+		printf '%s\n' "$out" | sed 's/^/        /'
+		fail=1
+	fi
+done
+[ "$fail" -eq 0 ] || die "checkpatch or kernel-doc found problems (above)"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cover.sh read FILE: print the subject and text of a format-patch cover
+# letter (what 'git format-patch --cover-from-description=subject' takes
+# from the branch description), without the generated shortlog, diffstat
+# and base-commit.
+
+set -euo pipefail
+[ "${1:-}" = read ] && [ -f "${2:-}" ] || { echo "usage: cover.sh read FILE" >&2; exit 2; }
+awk '
+	/^From: / && !author { author = substr($0, 7); sub(/ <.*/, "", author) }
+	/^Subject: / && !subject {
+		subject = substr($0, 10); sub(/^\[[^]]*\] */, "", subject)
+		print subject; print ""; next
+	}
+	subject && !body && /^$/ { body = 1; next }
+	body && author != "" && index($0, author " (") == 1 && /\([0-9]+\):$/ { exit }
+	body { print }
+' "$2" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the core-api documentation with Sphinx (Debian's python3-sphinx)
+# and fail on any warning that comes from a file the series touches; then
+# kernel-doc -Wall on the touched sources (also part of checkpatch.sh).
+# The core-api subset alone draws warnings about links into the rest of
+# the tree; those are not ours and are only counted.
+
+. "$(dirname "$0")/lib.sh"
+
+TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+for pkg in python3 python3-sphinx python3-yaml; do
+	dpkg -s "$pkg" >/dev/null 2>&1 && continue
+	[ "$(id -u)" -eq 0 ] || die "make docs needs $pkg: sudo apt-get install $pkg"
+	step "installing $pkg"
+	apt_get_install "$pkg"
+done
+# Debian's Sphinx runs with Debian's python3, whatever else is on PATH.
+PYBIN=$(mktemp -d)
+trap 'rm -rf "$PYBIN"' EXIT
+ln -s /usr/bin/python3 "$PYBIN/python3"
+ln -s /usr/bin/sphinx-build "$PYBIN/sphinx-build"
+export PATH=$PYBIN:$PATH
+
+OUT=$WORK/build-docs$SRCKEY
+LOG=$OUT/htmldocs.log
+mkdir -p "$OUT"
+step "building Documentation/core-api with Sphinx (output in $OUT)"
+make -C "$TREE" O="$OUT" SPHINXDIRS=core-api htmldocs > "$LOG" 2>&1 ||
+	{ tail -n 30 "$LOG"; die "make htmldocs failed; full log: $LOG"; }
+
+mapfile -t SERIES < <(series_files)
+touched=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^+++ b/||p' | sort -u)
+pattern=$(printf '%s\n' $touched | sed 's/[.[\*^$]/\\&/g' | paste -sd'|')
+ours=$(grep -E 'WARNING|ERROR' "$LOG" | grep -E "($pattern)" || true)
+others=$(grep -cE 'WARNING|ERROR' "$LOG" || true)
+if [ -n "$ours" ]; then
+	printf '%s\n' "$ours"
+	die "Sphinx warns about files of the series (above; full log: $LOG)"
+fi
+page=$(find "$OUT" -path '*core-api/task_work.html' | head -n1)
+[ -n "$page" ] || die "no task_work.html in $OUT: is task_work in the core-api toctree?"
+for fn in task_work_add task_work_run task_work_cancel_match_all; do
+	grep -q "id=\"c.$fn\"" "$page" || die "$page documents no $fn()"
+done
+info "no Sphinx warning from the series' files ($others from the rest of the subset); page: $page"

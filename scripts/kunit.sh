@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit.sh [up|smp]: make or reuse the work tree, build UML with the
+# suites and run them with kunit.py, then print one closing line
+#
+#   kunit: N passed, M failed[, K skipped]
+#
+# worked out from kunit.py's JSON output.  Exits non-zero when a case
+# failed or crashed, when a suite did not run, or when kunit.py failed.
+
+. "$(dirname "$0")/lib.sh"
+
+CONFIG=${1:-up}
+# Suites that must show up in the results; a suite missing from the run is
+# a failure, not a pass.
+SUITES=${SUITES:-$(sed -n 's/^# suite: //p' "$REPO/.kunitconfig")}
+ARGS=(--kunitconfig="$REPO/.kunitconfig")
+case "$CONFIG" in
+up) ;;
+smp)
+	ARGS+=(--kunitconfig="$REPO/configs/smp.kunitconfig"
+	       --kernel_args=ncpus=4 --kernel_args=seccomp=on)
+	;;
+*) die "unknown configuration '$CONFIG' (use up or smp)" ;;
+esac
+
+TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+OUT=$BUILD-$CONFIG
+mkdir -p "$OUT"
+JSON=$OUT/results.json
+rm -f "$JSON" "$OUT/summary.txt"
+
+step "building and running the suites with kunit.py ($CONFIG UML, build dir $OUT)"
+info "base: $(cat "$TREE/.git/tw-version"); $(git -C "$TREE" rev-list --count "$(cat "$TREE/.git/tw-base")"..HEAD) patches"
+status=0
+(cd "$TREE" && python3 tools/testing/kunit/kunit.py run --build_dir="$OUT" \
+	--jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout=600 \
+	--json="$JSON" "${ARGS[@]}" ${KUNIT_ARGS:-}) || status=$?
+
+[ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see its output above and $OUT/test.log"
+python3 - "$JSON" "$status" "$OUT/summary.txt" $SUITES <<'PY'
+import json, sys
+
+path, status, summary, suites = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+seen = set()
+
+def walk(group, depth):
+	if depth == 1:
+		seen.add(group["name"])
+	for case in group.get("test_cases", []):
+		key = {"PASS": "passed", "SKIP": "skipped"}.get(case["status"], "failed")
+		counts[key] += 1
+	for sub in group.get("sub_groups", []):
+		walk(sub, depth + 1)
+
+walk(json.load(open(path)), 0)
+missing = [s for s in suites if s not in seen]
+for s in missing:
+	print(f"kunit: suite {s} did not run", file=sys.stderr)
+line = f"kunit: {counts['passed']} passed, {counts['failed']} failed"
+if counts["skipped"]:
+	line += f", {counts['skipped']} skipped"
+print(line)
+with open(summary, "w") as f:
+	f.write(line + "\n")
+total = sum(counts.values())
+sys.exit(1 if counts["failed"] or missing or status or total == 0 else 0)
+PY

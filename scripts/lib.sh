@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers for the harness scripts.  Sourced, never run.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BASE=${BASE:-7.3}
+CACHE=${TW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tw-series}
+# Work trees and build dirs belong to one checkout of this repository:
+# key them by its path so that two clones never share a work tree.
+REPO_KEY=$(printf '%s' "$REPO" | sha1sum | cut -c1-10)
+WORK=${TW_WORK:-$CACHE/work/$REPO_KEY}
+# A KERNEL_SRC tree gets work and build dirs of its own, keyed by its path.
+SRCKEY=
+if [ -n "${KERNEL_SRC:-}" ]; then
+	SRCKEY=-src-$(cd "$KERNEL_SRC" 2>/dev/null && pwd | tr -d '\n' | sha1sum | cut -c1-10)
+fi
+TREE=${TREE:-$WORK/linux-$BASE$SRCKEY}
+BUILD=${BUILD:-$WORK/build-$BASE$SRCKEY}
+
+case "$BASE" in
+7.3) PATCHES=$REPO/patches ;;
+6.12) PATCHES=$REPO/patches/6.12 ;;
+*) echo "error: unknown BASE=$BASE (use 7.3 or 6.12)" >&2; exit 2 ;;
+esac
+
+# ccache keyed on paths relative to $WORK, so that another clone of this
+# repository (another $WORK) hits what this one compiled.
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+
+step() { printf '==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need CMD PKG...: make sure CMD exists, installing PKG with apt-get as root.
+need() {
+	local cmd=$1; shift
+	command -v "$cmd" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "'$cmd' is missing; install it with: sudo apt-get install $*"
+	fi
+	step "installing $* (for $cmd)"
+	apt_get_install "$@"
+}
+
+APT_UPDATED=
+apt_get_install() {
+	if [ -z "$APT_UPDATED" ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+			die "apt-get update failed"
+		APT_UPDATED=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
+		die "apt-get install $* failed"
+}
+
+# Build dependencies of a UML kernel and of the harness.
+need_build_deps() {
+	local missing=() c p
+	for c in gcc:gcc make:make flex:flex bison:bison bc:bc git:git python3:python3 \
+		 ccache:ccache xz:xz-utils perl:perl; do
+		command -v "${c%%:*}" >/dev/null 2>&1 || missing+=("${c#*:}")
+	done
+	for p in libelf-dev libssl-dev; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "missing build dependencies; install them with: sudo apt-get install ${missing[*]}"
+	fi
+	step "installing build dependencies: ${missing[*]}"
+	apt_get_install "${missing[@]}"
+}
+
+# series_files: the patch files named by $PATCHES/series, in order.
+series_files() { grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series"; }
+
+# patches_id: a hash of what patches/ holds for this base (series, patches,
+# cover letter), to tell whether patches/ changed since a tree was made.
+patches_id() {
+	(cd "$PATCHES" && cat series $(series_files) 0000-cover-letter.patch 2>/dev/null) |
+		sha1sum | cut -c1-40
+}
+
+# Seconds since the epoch, for stage timings.
+now() { date +%s; }

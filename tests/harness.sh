@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the harness itself, on a copy of this repository and on small
+# kernel trees made of the files the series touches (taken from the cached
+# base), so they run in seconds and need no kernel build:
+#  - bad input (unknown BASE, missing or non-kernel KERNEL_SRC) fails with
+#    a message that says what is wrong;
+#  - a KERNEL_SRC, plain directory or git tree, is used and never written;
+#  - export round trip: exporting an unchanged work tree changes nothing,
+#    a new commit makes export-check fail until it is exported;
+#  - a patch that does not apply is named, with its hunk.
+
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/scripts/lib.sh"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/tw-harness.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf '    ok   %s\n' "$1"; }
+ko() { failed=$((failed + 1)); printf '    FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/         /'; }
+
+# expect_fail NAME PATTERN CMD...: CMD must fail and say PATTERN.
+expect_fail() {
+	local name=$1 pattern=$2 out; shift 2
+	if out=$("$@" 2>&1); then
+		ko "$name" "succeeded, but should have failed:
+$out"
+	elif ! grep -q -- "$pattern" <<<"$out"; then
+		ko "$name" "failed without saying '$pattern':
+$out"
+	else
+		ok "$name"
+	fi
+}
+
+# A copy of the repository as it is now, with a work area of its own.
+step "copying the repository to $T/repo"
+mkdir -p "$T/repo"
+(cd "$REPO" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$T/repo") ||
+	{ echo "error: could not copy the repository" >&2; exit 1; }
+git -C "$T/repo" init -q && git -C "$T/repo" add -A &&
+	git -C "$T/repo" -c user.name=t -c user.email=t@t commit -q -m copy
+export TW_WORK=$T/work
+run() { (cd "$T/repo" && "$@"); }
+
+step "bad input"
+expect_fail "unknown BASE is refused" "unknown BASE=9.9" env BASE=9.9 make -s -C "$T/repo" tree
+expect_fail "missing KERNEL_SRC is refused" "is not a directory" \
+	env KERNEL_SRC="$T/nonexistent" make -s -C "$T/repo" tree
+mkdir -p "$T/notakernel"
+expect_fail "non-kernel KERNEL_SRC is refused" "does not look like a Linux source tree" \
+	env KERNEL_SRC="$T/notakernel" make -s -C "$T/repo" tree
+
+# Small kernel trees: the files the series touches, at the base.
+BASEREPO=$("$REPO/scripts/fetch-base.sh" 2>/dev/null | tail -n1)
+mapfile -t SERIES < <(grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series")
+files=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^--- a/||p' | sort -u)
+mkdir -p "$T/mini"
+git -C "$BASEREPO" archive HEAD Makefile $files | tar -x -C "$T/mini"
+for f in kernel/task_work.c io_uring/io-wq.c; do
+	[ -f "$T/mini/$f" ] || { mkdir -p "$T/mini/$(dirname "$f")"; git -C "$BASEREPO" show HEAD:"$f" > "$T/mini/$f"; }
+done
+cp -a "$T/mini" "$T/minigit"
+git -C "$T/minigit" init -q && git -C "$T/minigit" add -A &&
+	git -C "$T/minigit" -c user.name=t -c user.email=t@t commit -q -m mini
+echo "user edit" >> "$T/minigit/Makefile"	# an uncommitted change of the user's
+
+fingerprint() { (cd "$1" && find . -path ./.git -prune -o -type f -printf '%p %s %T@\n' | sort | sha1sum;
+		 git -C "$1" rev-parse HEAD 2>/dev/null; git -C "$1" status --porcelain 2>/dev/null) | sha1sum; }
+
+step "KERNEL_SRC is used and never written"
+for src in mini minigit; do
+	before=$(fingerprint "$T/$src")
+	if out=$(cd "$T/repo" && KERNEL_SRC="$T/$src" make -s tree 2>&1); then
+		tree=$(tail -n1 <<<"$out")
+		n=$(git -C "$tree" rev-list --count "$(cat "$tree/.git/tw-base")"..HEAD)
+		if [ "$n" -eq "${#SERIES[@]}" ]; then
+			ok "KERNEL_SRC=$src: the series applies ($n patches in $tree)"
+		else
+			ko "KERNEL_SRC=$src: $n patches applied, want ${#SERIES[@]}"
+		fi
+	else
+		ko "KERNEL_SRC=$src: make tree failed" "$out"
+	fi
+	if [ "$(fingerprint "$T/$src")" = "$before" ]; then
+		ok "KERNEL_SRC=$src is unchanged"
+	else
+		ko "KERNEL_SRC=$src was modified"
+	fi
+done
+grep -q "user edit" "$T/minigit/Makefile" && ! grep -q "user edit" "$tree/Makefile" &&
+	ok "uncommitted changes in a git KERNEL_SRC are left out" ||
+	ko "uncommitted changes in a git KERNEL_SRC leaked into the work tree"
+
+step "export round trip"
+export KERNEL_SRC=$T/mini
+run make -s tree >/dev/null 2>&1
+tree=$(run make -s tree 2>/dev/null | tail -n1)
+if out=$(run make -s export 2>&1) && [ -z "$(git -C "$T/repo" status --porcelain patches)" ]; then
+	ok "exporting an unchanged work tree changes nothing"
+else
+	ko "exporting an unchanged work tree changed patches/" "$out
+$(git -C "$T/repo" status --porcelain patches)"
+fi
+run make -s export-check >/dev/null 2>&1 && ok "export-check passes on an exported tree" ||
+	ko "export-check fails on an exported tree"
+echo "/* harness test */" >> "$tree/kernel/task_work.c"
+expect_fail "export-check sees uncommitted edits" "uncommitted edits" make -s -C "$T/repo" export-check
+expect_fail "export refuses uncommitted edits" "commit them" make -s -C "$T/repo" export
+git -C "$tree" commit -q -a -m "task_work: harness test commit"
+expect_fail "export-check sees an unexported commit" "make export" make -s -C "$T/repo" export-check
+if run make -s export >/dev/null 2>&1 && run make -s export-check >/dev/null 2>&1 &&
+   [ "$(grep -c . "$T/repo/patches/series")" -eq $((${#SERIES[@]} + 1)) ]; then
+	ok "export writes the new commit and export-check passes again"
+else
+	ko "export did not write the new commit"
+fi
+git -C "$T/repo" checkout -q -- patches && git -C "$T/repo" clean -q -fd patches
+
+step "a patch that does not apply"
+first=${SERIES[0]}
+sed -i '0,/^-[^-]/s/^-\([^-].*\)$/-\1 broken/' "$T/repo/patches/$first"
+expect_fail "a broken patch is named" "patch $first does not apply" env FRESH=1 make -s -C "$T/repo" tree
+git -C "$T/repo" checkout -q -- patches
+
+printf 'harness: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
