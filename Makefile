@@ -19,6 +19,7 @@
 # BASE=7.3, FRESH=1 (make the work tree again from patches/).
 
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \

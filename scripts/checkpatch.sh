@@ -63,4 +63,20 @@ for f in $files; do
 		fail=1
 	fi
 done
-[ "$fail" -eq 0 ] || die "checkpatch or kernel-doc found problems (above)"
+step "scripts/get_maintainer.pl: the cover letter lists every recipient"
+recipients=$(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+	--no-rolestats --no-tree $(printf "$PATCHES/%s " "${SERIES[@]}") 2>&1) ||
+	die "get_maintainer.pl failed: $recipients"
+missing=0
+while IFS= read -r r; do
+	addr=$(sed -n 's/.*<\(.*\)>.*/\1/p' <<<"$r")
+	[ -n "$addr" ] || addr=$r
+	if grep -qF -- "$addr" "$PATCHES/0000-cover-letter.patch"; then
+		info "ok   $r"
+	else
+		info "MISSING from the cover letter: $r"
+		missing=1
+	fi
+done <<<"$recipients"
+[ "$missing" -eq 0 ] || { warn "add the missing recipients to the cover letter (git branch --edit-description)"; fail=1; }
+[ "$fail" -eq 0 ] || die "checkpatch, kernel-doc or get_maintainer found problems (above)"

@@ -9,12 +9,16 @@
 set -euo pipefail
 [ "${1:-}" = read ] && [ -f "${2:-}" ] || { echo "usage: cover.sh read FILE" >&2; exit 2; }
 awk '
-	/^From: / && !author { author = substr($0, 7); sub(/ <.*/, "", author) }
-	/^Subject: / && !subject {
-		subject = substr($0, 10); sub(/^\[[^]]*\] */, "", subject)
-		print subject; print ""; next
+	# Mail headers, with folded continuation lines, up to the first blank line.
+	!body && /^$/ {
+		sub(/^\[[^]]*\] */, "", subject)
+		print subject; print ""
+		body = 1; next
 	}
-	subject && !body && /^$/ { body = 1; next }
-	body && author != "" && index($0, author " (") == 1 && /\([0-9]+\):$/ { exit }
-	body { print }
+	!body && /^[ \t]/ { if (last == "subject") subject = subject $0; next }
+	!body && /^Subject: / { subject = substr($0, 10); last = "subject"; next }
+	!body && /^From: / && !author { author = substr($0, 7); sub(/ *<.*/, "", author); last = ""; next }
+	!body { last = ""; next }
+	author != "" && index($0, author " (") == 1 && /\([0-9]+\):$/ { exit }
+	{ print }
 ' "$2" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'

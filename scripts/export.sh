@@ -39,14 +39,14 @@ n=$(git -C "$TREE" rev-list --count "$BASEREF"..HEAD)
 desc=$(git -C "$TREE" config branch.series.description || true)
 [ -n "$desc" ] || git -C "$TREE" config branch.series.description \
 	"$(printf 'Series subject\n\n*** Describe the series here: git branch --edit-description ***\n')"
-git -C "$TREE" format-patch -q --zero-commit --no-signature --cover-letter \
+git -C "$TREE" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --subject-prefix="$PREFIX" \
 	--base="$BASEREF" -o "$tmp" "$BASEREF"..HEAD
 # The cover letter is dated now; date it like the newest patch instead.
 last=$(ls "$tmp" | grep -v '^0000-' | sort | tail -n1)
 date=$(grep -m1 '^Date: ' "$tmp/$last")
 sed -i "s/^Date: .*/$date/" "$tmp/0000-cover-letter.patch"
-ls "$tmp" | grep -v '^0000-' | sort > "$tmp/series"
+ls "$tmp" | grep -v '^0000-' | sort > "$tmp.series" && mv "$tmp.series" "$tmp/series"
 
 mkdir -p "$PATCHES"
 if [ -n "$CHECK" ]; then

@@ -13,7 +13,8 @@ WORK=${TW_WORK:-$CACHE/work/$REPO_KEY}
 # A KERNEL_SRC tree gets work and build dirs of its own, keyed by its path.
 SRCKEY=
 if [ -n "${KERNEL_SRC:-}" ]; then
-	SRCKEY=-src-$(cd "$KERNEL_SRC" 2>/dev/null && pwd | tr -d '\n' | sha1sum | cut -c1-10)
+	[ -d "$KERNEL_SRC" ] || { echo "error: KERNEL_SRC=$KERNEL_SRC is not a directory" >&2; exit 1; }
+	SRCKEY=-src-$(cd "$KERNEL_SRC" && pwd | tr -d '\n' | sha1sum | cut -c1-10)
 fi
 TREE=${TREE:-$WORK/linux-$BASE$SRCKEY}
 BUILD=${BUILD:-$WORK/build-$BASE$SRCKEY}

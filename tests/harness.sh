@@ -14,6 +14,7 @@
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/scripts/lib.sh"
+set +e	# lib.sh sets -e; these tests check exit codes themselves
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tw-harness.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -57,12 +58,12 @@ expect_fail "non-kernel KERNEL_SRC is refused" "does not look like a Linux sourc
 # Small kernel trees: the files the series touches, at the base.
 BASEREPO=$("$REPO/scripts/fetch-base.sh" 2>/dev/null | tail -n1)
 mapfile -t SERIES < <(grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series")
-files=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^--- a/||p' | sort -u)
+files=$( (cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^--- a/||p'; echo Makefile;
+	  echo kernel/task_work.c; echo io_uring/io-wq.c) | sort -u |
+	while read -r f; do git -C "$BASEREPO" cat-file -e "HEAD:$f" 2>/dev/null && echo "$f"; done)
 mkdir -p "$T/mini"
-git -C "$BASEREPO" archive HEAD Makefile $files | tar -x -C "$T/mini"
-for f in kernel/task_work.c io_uring/io-wq.c; do
-	[ -f "$T/mini/$f" ] || { mkdir -p "$T/mini/$(dirname "$f")"; git -C "$BASEREPO" show HEAD:"$f" > "$T/mini/$f"; }
-done
+git -C "$BASEREPO" archive HEAD $files | tar -x -C "$T/mini" ||
+	{ echo "error: could not make a small kernel tree from $BASEREPO" >&2; exit 1; }
 cp -a "$T/mini" "$T/minigit"
 git -C "$T/minigit" init -q && git -C "$T/minigit" add -A &&
 	git -C "$T/minigit" -c user.name=t -c user.email=t@t commit -q -m mini
@@ -95,8 +96,8 @@ grep -q "user edit" "$T/minigit/Makefile" && ! grep -q "user edit" "$tree/Makefi
 	ok "uncommitted changes in a git KERNEL_SRC are left out" ||
 	ko "uncommitted changes in a git KERNEL_SRC leaked into the work tree"
 
-step "export round trip"
-export KERNEL_SRC=$T/mini
+step "export round trip (on the real base)"
+unset KERNEL_SRC
 run make -s tree >/dev/null 2>&1
 tree=$(run make -s tree 2>/dev/null | tail -n1)
 if out=$(run make -s export 2>&1) && [ -z "$(git -C "$T/repo" status --porcelain patches)" ]; then
@@ -121,8 +122,10 @@ fi
 git -C "$T/repo" checkout -q -- patches && git -C "$T/repo" clean -q -fd patches
 
 step "a patch that does not apply"
+export KERNEL_SRC=$T/mini
 first=${SERIES[0]}
-sed -i '0,/^-[^-]/s/^-\([^-].*\)$/-\1 broken/' "$T/repo/patches/$first"
+# Change a removed line of the diff (they start with a tab after the "-").
+sed -i '0,/^-\t/s/^-\t\(.*\)$/-\t\1 broken/' "$T/repo/patches/$first"
 expect_fail "a broken patch is named" "patch $first does not apply" env FRESH=1 make -s -C "$T/repo" tree
 git -C "$T/repo" checkout -q -- patches
 
