@@ -13,6 +13,7 @@
 #   make checkpatch    checkpatch.pl --strict and kernel-doc on the series
 #   make build-configs build with the tests as modules, without io_uring, without KUnit
 #   make docs          build the core-api documentation with Sphinx
+#   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make test-harness  tests of the harness scripts themselves
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
@@ -23,7 +24,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs test-harness help
+	build-configs docs bench test-harness help
 
 kunit:
 	@$(S)/kunit.sh up
@@ -54,6 +55,9 @@ build-configs:
 
 docs:
 	@$(S)/docs.sh
+
+bench:
+	@$(S)/bench.sh
 
 test-harness:
 	@tests/harness.sh

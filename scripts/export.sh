@@ -50,7 +50,7 @@ ls "$tmp" | grep -v '^0000-' | sort > "$tmp.series" && mv "$tmp.series" "$tmp/se
 
 mkdir -p "$PATCHES"
 if [ -n "$CHECK" ]; then
-	if ! out=$(diff -ru --exclude=6.12 --exclude='*.md' "$PATCHES" "$tmp" 2>&1); then
+	if ! out=$(diff -ru --exclude=6.12 --exclude=bench --exclude='*.md' "$PATCHES" "$tmp" 2>&1); then
 		echo "patches/ differs from the work tree $TREE (run 'make export' to write it):"
 		printf '%s\n' "$out" | grep -E '^(Only in|diff |[-+]Subject)' | head -n 20
 		exit 1
