@@ -14,6 +14,7 @@
 #   make build-configs build with the tests as modules, without io_uring, without KUnit
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
+#   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y
 #   make test-harness  tests of the harness scripts themselves
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
@@ -24,7 +25,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench test-harness help
+	build-configs docs bench rust test-harness help
 
 kunit:
 	@$(S)/kunit.sh up
@@ -58,6 +59,9 @@ docs:
 
 bench:
 	@$(S)/bench.sh
+
+rust:
+	@$(S)/rust.sh
 
 test-harness:
 	@tests/harness.sh

@@ -30,10 +30,11 @@ step "building Documentation/core-api with Sphinx (output in $OUT)"
 make -C "$TREE" O="$OUT" SPHINXDIRS=core-api htmldocs > "$LOG" 2>&1 ||
 	{ tail -n 30 "$LOG"; die "make htmldocs failed; full log: $LOG"; }
 
-mapfile -t SERIES < <(series_files)
-touched=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^+++ b/||p' | sort -u)
-pattern=$(printf '%s\n' $touched | sed 's/[.[\*^$]/\\&/g' | paste -sd'|')
-ours=$(grep -E 'WARNING|ERROR' "$LOG" | grep -E "($pattern)" || true)
+# Ours: a warning about a file of the series (every one has task_work or
+# io-wq in its path) or about an entry it adds (the toctree line names
+# task_work).  index.rst, which the series touches, also warns about links
+# that only a full build resolves; those were there before.
+ours=$(grep -E 'WARNING|ERROR' "$LOG" | grep -E 'task_work|io-wq|io_wq' || true)
 others=$(grep -cE 'WARNING|ERROR' "$LOG" || true)
 if [ -n "$ours" ]; then
 	printf '%s\n' "$ours"

@@ -26,24 +26,6 @@ fi
 
 need_build_deps >&2
 
-# mirror_uri ARCHIVE: the first URI of the machine's apt sources whose path
-# ends in /ARCHIVE (deb822 .sources files and one-line .list files).
-mirror_uri() {
-	local want=$1 f uri
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-		 /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		while read -r uri; do
-			case "${uri%/}" in
-			*/"$want") echo "${uri%/}"; return 0 ;;
-			esac
-		done < <(sed -n -e 's/^URIs:[[:space:]]*//p' \
-			-e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f" |
-			tr ' ' '\n')
-	done
-	return 1
-}
-
 URI=$(mirror_uri "$ARCHIVE") ||
 	die "no '$ARCHIVE' archive in the machine's apt sources (/etc/apt/sources.list*); add a Debian mirror or pass KERNEL_SRC=/path/to/linux"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg

@@ -39,32 +39,4 @@ status=0
 	--json="$JSON" "${ARGS[@]}" ${KUNIT_ARGS:-}) || status=$?
 
 [ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see its output above and $OUT/test.log"
-python3 - "$JSON" "$status" "$OUT/summary.txt" $SUITES <<'PY'
-import json, sys
-
-path, status, summary, suites = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-counts = {"passed": 0, "failed": 0, "skipped": 0}
-seen = set()
-
-def walk(group, depth):
-	if depth == 1:
-		seen.add(group["name"])
-	for case in group.get("test_cases", []):
-		key = {"PASS": "passed", "SKIP": "skipped"}.get(case["status"], "failed")
-		counts[key] += 1
-	for sub in group.get("sub_groups", []):
-		walk(sub, depth + 1)
-
-walk(json.load(open(path)), 0)
-missing = [s for s in suites if s not in seen]
-for s in missing:
-	print(f"kunit: suite {s} did not run", file=sys.stderr)
-line = f"kunit: {counts['passed']} passed, {counts['failed']} failed"
-if counts["skipped"]:
-	line += f", {counts['skipped']} skipped"
-print(line)
-with open(summary, "w") as f:
-	f.write(line + "\n")
-total = sum(counts.values())
-sys.exit(1 if counts["failed"] or missing or status or total == 0 else 0)
-PY
+python3 "$REPO/scripts/summary.py" kunit "$JSON" "$status" "$OUT/summary.txt" $SUITES

@@ -85,5 +85,23 @@ patches_id() {
 		sha1sum | cut -c1-40
 }
 
+# mirror_uri ARCHIVE: the first URI of the machine's apt sources whose path
+# ends in /ARCHIVE (deb822 .sources files and one-line .list files).
+mirror_uri() {
+	local want=$1 f uri
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+		 /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		while read -r uri; do
+			case "${uri%/}" in
+			*/"$want") echo "${uri%/}"; return 0 ;;
+			esac
+		done < <(sed -n -e 's/^URIs:[[:space:]]*//p' \
+			-e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f" |
+			tr ' ' '\n')
+	done
+	return 1
+}
+
 # Seconds since the epoch, for stage timings.
 now() { date +%s; }

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Closing line of a KUnit run, from the JSON that kunit.py --json writes.
+
+summary.py LABEL RESULTS.json KUNIT_EXIT SUMMARY_FILE [SUITE...]
+
+Prints "LABEL: N passed, M failed[, K skipped]", writes it to SUMMARY_FILE,
+and exits 1 when a case failed or crashed, when one of the SUITEs is not in
+the results, when kunit.py failed, or when nothing ran.
+"""
+import json
+import sys
+
+
+def main():
+    label, path, status, summary = sys.argv[1:5]
+    suites = sys.argv[5:]
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    seen = set()
+
+    def walk(group, depth):
+        if depth == 1:
+            seen.add(group["name"])
+        for case in group.get("test_cases", []):
+            key = {"PASS": "passed", "SKIP": "skipped"}.get(case["status"], "failed")
+            counts[key] += 1
+        for sub in group.get("sub_groups", []):
+            walk(sub, depth + 1)
+
+    with open(path) as f:
+        walk(json.load(f), 0)
+    missing = [s for s in suites if s not in seen]
+    for s in missing:
+        print(f"{label}: suite {s} did not run", file=sys.stderr)
+    line = f"{label}: {counts['passed']} passed, {counts['failed']} failed"
+    if counts["skipped"]:
+        line += f", {counts['skipped']} skipped"
+    print(line)
+    with open(summary, "w") as f:
+        f.write(line + "\n")
+    bad = counts["failed"] or missing or int(status) or not sum(counts.values())
+    sys.exit(1 if bad else 0)
+
+
+main()
