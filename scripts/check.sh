@@ -15,6 +15,7 @@ STAGES=(
 	"suites, SMP UML with PREEMPT and lockdep:scripts/smp-check.sh"
 	"other configurations (modules, no io_uring, no KUnit):scripts/build-configs.sh"
 	"documentation (Sphinx):scripts/docs.sh"
+	"Rust: CONFIG_RUST=y UML, Rust test and doctests (trixie toolchain):scripts/rust.sh"
 	"6.12 LTS backport: work tree, checkpatch, kernel-doc:env BASE=6.12 scripts/checkpatch.sh"
 	"6.12 LTS backport: suites, UP UML:env BASE=6.12 scripts/kunit.sh up"
 )
@@ -35,7 +36,8 @@ done
 printf '\n######## stage times\n'
 printf '%s\n' "${TIMES[@]}"
 printf '%5ss  total\n' "$(( $(now) - total_start ))"
-# One closing line for every KUnit case run: 7.3 UP and SMP, 6.12 UP.
-cat "$BUILD"-up/summary.txt "$BUILD"-smp/summary.txt "$WORK/build-6.12$SRCKEY-up/summary.txt" 2>/dev/null | awk '
+# One closing line for every KUnit case run: 7.3 UP, SMP and Rust, 6.12 UP.
+cat "$BUILD"-up/summary.txt "$BUILD"-smp/summary.txt "$BUILD"-rust/summary.txt \
+	"$WORK/build-6.12$SRCKEY-up/summary.txt" 2>/dev/null | awk '
 	{ for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
 	END { printf "check: %d passed, %d failed%s\n", p, f, s ? ", " s " skipped" : "" }' 
