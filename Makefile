@@ -15,6 +15,7 @@
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y
+#   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN (x86_64 QEMU)
 #   make test-harness  tests of the harness scripts themselves
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
@@ -25,7 +26,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench rust test-harness help
+	build-configs docs bench rust stress test-harness help
 
 kunit:
 	@$(S)/kunit.sh up
@@ -62,6 +63,9 @@ bench:
 
 rust:
 	@$(S)/rust.sh
+
+stress:
+	@$(S)/stress.sh
 
 test-harness:
 	@tests/harness.sh

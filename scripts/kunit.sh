@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kunit.sh [up|smp]: make or reuse the work tree, build UML with the
+# kunit.sh [up|smp|kasan|kcsan-x86]: make or reuse the work tree, build UML with the
 # suites and run them with kunit.py, then print one closing line
 #
 #   kunit: N passed, M failed[, K skipped]
@@ -22,8 +22,29 @@ smp)
 	ARGS+=(--kunitconfig="$REPO/configs/smp.kunitconfig"
 	       --kernel_args=ncpus=4 --kernel_args=seccomp=on)
 	;;
-*) die "unknown configuration '$CONFIG' (use up or smp)" ;;
+kasan)
+	# Uniprocessor, no preemption: the stress case's threads take turns at
+	# cond_resched() only, so it gets a smaller budget than on SMP.
+	ARGS+=(--kunitconfig="$REPO/configs/kasan.kunitconfig"
+	       --kernel_args=task_work_kunit.stress_ops=20000)
+	;;
+kcsan-x86)
+	command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-system-x86
+	ARGS+=(--arch=x86_64 --kunitconfig="$REPO/configs/kcsan.kunitconfig"
+	       --qemu_args="-smp 4")
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		info "x86_64 under QEMU with KVM (/dev/kvm is usable), 4 vCPUs"
+		ARGS+=(--qemu_args="-accel kvm -cpu host")
+	else
+		info "x86_64 under QEMU with TCG (no usable /dev/kvm), 4 vCPUs: slow"
+	fi
+	;;
+*) die "unknown configuration '$CONFIG' (use up, smp, kasan or kcsan-x86)" ;;
 esac
+
+# The quick runs leave out the KUNIT_CASE_SLOW stress case; make stress
+# (STRESS_ALL=1) runs everything.
+[ -n "${STRESS_ALL:-}" ] || ARGS+=(--filter "speed>slow")
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
 OUT=$BUILD-$CONFIG

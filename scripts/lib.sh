@@ -103,5 +103,18 @@ mirror_uri() {
 	return 1
 }
 
+# scan_log LOG: fail, printing the report, when a kernel log holds a KASAN,
+# KCSAN, lockdep, kmemleak, WARN or BUG report.  The KTAP results alone
+# would not show a report in a case that passed.
+scan_log() {
+	local log=$1 pat='BUG: |WARNING: |possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|Kernel panic'
+	[ -s "$log" ] || die "no kernel log at $log"
+	if grep -qE "$pat" "$log"; then
+		grep -nE -A12 "$pat" "$log" | head -n 80
+		die "the kernel log holds a report (above; full log: $log)"
+	fi
+	info "no KASAN, KCSAN, lockdep, kmemleak, WARN or BUG report in $log"
+}
+
 # Seconds since the epoch, for stage timings.
 now() { date +%s; }

@@ -17,8 +17,4 @@ cpus=$(sed -n 's/.* adders on \([0-9]\+\) CPUs.*/\1/p' "$LOG" | head -n1)
 [ "$cpus" -ge 2 ] || die "the concurrent task_work case ran on $cpus CPU only: SMP UML did not bring up several CPUs (see $LOG)"
 info "concurrent adders ran on $cpus CPUs"
 
-if grep -nE 'WARNING: |BUG: |possible circular locking|inconsistent lock state|Call Trace:' "$LOG" >/dev/null; then
-	grep -nE -A5 'WARNING: |BUG: |possible circular locking|inconsistent lock state' "$LOG" | head -n 60
-	die "the kernel log of the SMP run holds a warning (above; full log: $LOG)"
-fi
-info "no lockdep, WARN or BUG report in the kernel log"
+scan_log "$LOG"
