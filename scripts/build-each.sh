@@ -43,8 +43,9 @@ for c in "${COMMITS[@]}"; do
 	fi
 	# W=1 over the whole tree drowns in other files' warnings; rebuild
 	# the objects of the C files this patch touches with W=1 instead.
+	# (Only those this configuration builds: not rust/ without CONFIG_RUST.)
 	objs=$(git -C "$EACH" diff --name-only "$c~1" "$c" -- '*.c' | sed 's/\.c$/.o/' |
-		while read -r o; do [ -f "$OUT/$o" ] && echo "$o"; done)
+		while read -r o; do if [ -f "$OUT/$o" ]; then echo "$o"; fi; done)
 	warnings=
 	if [ -n "$objs" ]; then
 		make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 $objs \

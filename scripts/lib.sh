@@ -31,6 +31,8 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 step() { printf '==> %s\n' "$*"; }
+# No script stops without saying where: set -e failures name the command.
+trap 'rc=$?; printf "error: %s: command failed (exit %s) at line %s: %s\n" "${0##*/}" "$rc" "$LINENO" "$BASH_COMMAND" >&2' ERR
 info() { printf '    %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
