@@ -5,13 +5,31 @@
 # series) on top of the work tree in a checkout of its own, run them under
 # UML with kunit.py, and turn the numbers they print into a table, a CSV
 # file and a log-log plot in bench/.  The last line is the headline.
+#
+# BENCH_ARCH=x86_64 runs them on x86_64 under QEMU instead (KVM when
+# /dev/kvm is usable, 2 vCPUs), with results in bench/x86_64/; make bench
+# does both when KVM is there.
 
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+ARCH=${BENCH_ARCH:-um}
 BT=$WORK/bench-$BASE$SRCKEY
 OUT=$BUILD-bench
 RES=$REPO/bench
+KARGS=()
+if [ "$ARCH" = x86_64 ]; then
+	command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-system-x86
+	OUT=$BUILD-bench-x86_64
+	RES=$REPO/bench/x86_64
+	KARGS=(--arch=x86_64 --qemu_args="-smp 2")
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		KARGS+=(--qemu_args="-accel kvm -cpu host")
+		info "x86_64 under QEMU with KVM"
+	else
+		info "x86_64 under QEMU with TCG (no usable /dev/kvm): times are emulated"
+	fi
+fi
 mkdir -p "$OUT" "$RES"
 
 step "checkout for the benchmark: the series plus patches/bench, in $BT"
@@ -24,9 +42,9 @@ while read -r p; do
 		die "patches/bench/$p does not apply on top of the series"
 done < "$REPO/patches/bench/series"
 
-step "building and running the benchmark under UML (it takes a minute or two)"
+step "building and running the benchmark ($ARCH; it takes a few minutes)"
 (cd "$BT" && python3 tools/testing/kunit/kunit.py run --build_dir="$OUT" \
-	--jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout=1800 \
+	--jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout=1800 "${KARGS[@]}" \
 	--kunitconfig="$REPO/configs/bench.kunitconfig" --json="$OUT/results.json") ||
 	die "the benchmark run failed; see $OUT/test.log"
 
@@ -61,7 +79,7 @@ set label 1 "old at M = N: every match is at the head, so the loop is linear" at
 set grid
 set xlabel "M, matching works (the oldest), of N queued"
 set ylabel "ns per cancel (median)"
-set title "Cancelling M of N task_works in UML: old loop vs task_work_cancel_match_all() vs one plain walk"
+set title "Cancelling M of N task_works ($ARCH): old loop vs task_work_cancel_match_all() vs one plain walk"
 plot for [n in "1000 10000 100000"] "< awk -F, '\$1 == " . n . "' $CSV" using 2:3 with linespoints title "old, N=" . n, \
      for [n in "1000 10000 100000"] "< awk -F, '\$1 == " . n . "' $CSV" using 2:4 with linespoints dt 2 title "new, N=" . n, \
      for [n in "1000 10000 100000"] "< awk -F, '\$1 == " . n . "' $CSV" using 2:5 with lines dt 3 title "floor, N=" . n
@@ -70,3 +88,7 @@ GP
 fi
 info "CSV: $CSV, $IOWQ"
 awk -F, '$1 == 10000 && $2 == 1000 { printf "bench: N=10000 M=1000 old/new=%.0fx new/floor=%.2fx\n", $3 / $4, $4 / $5 }' "$CSV"
+if [ "$ARCH" = um ] && [ -z "${BENCH_ARCH:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	printf '\n'
+	BENCH_ARCH=x86_64 "$0"
+fi
