@@ -7,23 +7,23 @@
 . "$(dirname "$0")/lib.sh"
 
 STAGES=(
-	"work tree (fetch, apply):scripts/tree.sh"
-	"harness tests:tests/harness.sh"
-	"checkpatch and kernel-doc:scripts/checkpatch.sh"
-	"each patch builds (W=1):scripts/build-each.sh"
-	"suites, UP UML:scripts/kunit.sh up"
-	"suites, SMP UML with PREEMPT and lockdep:scripts/smp-check.sh"
-	"other configurations (modules, no io_uring, no KUnit):scripts/build-configs.sh"
-	"documentation (Sphinx):scripts/docs.sh"
-	"Rust: CONFIG_RUST=y UML, Rust test and doctests (trixie toolchain):scripts/rust.sh"
-	"6.12 LTS backport: work tree, checkpatch, kernel-doc:env BASE=6.12 scripts/checkpatch.sh"
-	"6.12 LTS backport: suites, UP UML:env BASE=6.12 scripts/kunit.sh up"
+	"work tree (fetch, apply)|scripts/tree.sh"
+	"harness tests|tests/harness.sh"
+	"checkpatch and kernel-doc|scripts/checkpatch.sh"
+	"each patch builds (W=1)|scripts/build-each.sh"
+	"suites, UP UML|scripts/kunit.sh up"
+	"suites, SMP UML with PREEMPT and lockdep|scripts/smp-check.sh"
+	"other configurations (modules, no io_uring, no KUnit)|scripts/build-configs.sh"
+	"documentation (Sphinx)|scripts/docs.sh"
+	"Rust: CONFIG_RUST=y UML, Rust test and doctests (trixie toolchain)|scripts/rust.sh"
+	"6.12 LTS backport: work tree, checkpatch, kernel-doc|env BASE=6.12 scripts/checkpatch.sh"
+	"6.12 LTS backport: suites, UP UML|env BASE=6.12 scripts/kunit.sh up"
 )
 declare -a TIMES
 total_start=$(now)
 for s in "${STAGES[@]}"; do
-	name=${s%%:*}
-	cmd=${s#*:}
+	name=${s%%|*}
+	cmd=${s#*|}
 	printf '\n######## %s\n' "$name"
 	start=$(now)
 	if ! (cd "$REPO" && $cmd); then
