@@ -6,9 +6,10 @@
 # UML with kunit.py, and turn the numbers they print into a table, a CSV
 # file and a log-log plot in bench/.  The last line is the headline.
 #
-# BENCH_ARCH=x86_64 runs them on x86_64 under QEMU instead (KVM when
-# /dev/kvm is usable, 2 vCPUs), with results in bench/x86_64/; make bench
-# does both when KVM is there.
+# BENCH_ARCH=x86_64 runs them on x86_64 under QEMU instead (2 vCPUs;
+# kunit.py asks for KVM, then TCG), with results in bench/x86_64/.  Not
+# measured yet: on this machine's nested KVM the run did not finish in the
+# time there was, which suggests QEMU fell back to TCG.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -24,8 +25,9 @@ if [ "$ARCH" = x86_64 ]; then
 	RES=$REPO/bench/x86_64
 	KARGS=(--arch=x86_64 --qemu_args="-smp 2")
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		KARGS+=(--qemu_args="-accel kvm -cpu host")
-		info "x86_64 under QEMU with KVM"
+		# kunit.py asks QEMU for -accel kvm, then tcg.  -cpu host is
+		# left out: nested under another hypervisor it trips on MSRs.
+		info "x86_64 under QEMU with KVM (/dev/kvm is usable)"
 	else
 		info "x86_64 under QEMU with TCG (no usable /dev/kvm): times are emulated"
 	fi
@@ -88,7 +90,3 @@ GP
 fi
 info "CSV: $CSV, $IOWQ"
 awk -F, '$1 == 10000 && $2 == 1000 { printf "bench: N=10000 M=1000 old/new=%.0fx new/floor=%.2fx\n", $3 / $4, $4 / $5 }' "$CSV"
-if [ "$ARCH" = um ] && [ -z "${BENCH_ARCH:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	printf '\n'
-	BENCH_ARCH=x86_64 "$0"
-fi
