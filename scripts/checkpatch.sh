@@ -15,18 +15,8 @@ TREE=$("$REPO/scripts/tree.sh" | tail -n1)
 mapfile -t SERIES < <(series_files)
 fail=0
 
-# checkpatch runs scripts/spdxcheck.py with the python3 on PATH; it needs
-# ply and GitPython, which Debian packages for its own /usr/bin/python3.
-# Put that one first on PATH, whatever else (pyenv, a venv) is there.
-for pkg in python3 python3-ply python3-git; do
-	dpkg -s "$pkg" >/dev/null 2>&1 && continue
-	[ "$(id -u)" -eq 0 ] || die "checkpatch's SPDX check needs $pkg: sudo apt-get install $pkg"
-	apt_get_install "$pkg"
-done
-PYBIN=$(mktemp -d)
-trap 'rm -rf "$PYBIN"' EXIT
-ln -s /usr/bin/python3 "$PYBIN/python3"
-export PATH=$PYBIN:$PATH
+# checkpatch runs scripts/spdxcheck.py, which needs ply and GitPython.
+use_debian_python python3-ply python3-git
 
 # The tags follow Documentation/process/coding-assistants.rst of 7.3
 # (Assisted-by: LLM), which older trees' checkpatch does not know; a

@@ -10,18 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
-for pkg in python3 python3-sphinx python3-yaml; do
-	dpkg -s "$pkg" >/dev/null 2>&1 && continue
-	[ "$(id -u)" -eq 0 ] || die "make docs needs $pkg: sudo apt-get install $pkg"
-	step "installing $pkg"
-	apt_get_install "$pkg"
-done
-# Debian's Sphinx runs with Debian's python3, whatever else is on PATH.
-PYBIN=$(mktemp -d)
-trap 'rm -rf "$PYBIN"' EXIT
-ln -s /usr/bin/python3 "$PYBIN/python3"
-ln -s /usr/bin/sphinx-build "$PYBIN/sphinx-build"
-export PATH=$PYBIN:$PATH
+use_debian_python python3-sphinx python3-yaml
 
 OUT=$WORK/build-docs$SRCKEY
 LOG=$OUT/htmldocs.log

@@ -118,5 +118,24 @@ scan_log() {
 	info "no KASAN, KCSAN, lockdep, kmemleak, WARN or BUG report in $log"
 }
 
+# use_debian_python PKG...: install the Debian packages PKG (as root, or
+# name the command), and put Debian's /usr/bin/python3 and sphinx-build
+# first on PATH, whatever else (pyenv, a venv) is there: Debian's Python
+# modules (ply, GitPython, Sphinx) are installed for that interpreter.
+use_debian_python() {
+	local pkg
+	for pkg in python3 "$@"; do
+		dpkg -s "$pkg" >/dev/null 2>&1 && continue
+		[ "$(id -u)" -eq 0 ] || die "this needs $pkg: sudo apt-get install $pkg"
+		step "installing $pkg"
+		apt_get_install "$pkg"
+	done
+	PYBIN=$(mktemp -d)
+	trap 'rm -rf "$PYBIN"' EXIT
+	ln -s /usr/bin/python3 "$PYBIN/python3"
+	[ -x /usr/bin/sphinx-build ] && ln -s /usr/bin/sphinx-build "$PYBIN/sphinx-build"
+	export PATH=$PYBIN:$PATH
+}
+
 # Seconds since the epoch, for stage timings.
 now() { date +%s; }
