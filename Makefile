@@ -16,6 +16,7 @@
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y
 #   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN (x86_64 QEMU)
+#   make teardown      user-space io-wq teardown stress as init of patched and unpatched UML
 #   make test-harness  tests of the harness scripts themselves
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
@@ -26,7 +27,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench rust stress test-harness help
+	build-configs docs bench rust stress teardown test-harness help
 
 kunit:
 	@$(S)/kunit.sh up
@@ -66,6 +67,9 @@ rust:
 
 stress:
 	@$(S)/stress.sh
+
+teardown:
+	@$(S)/teardown.sh
 
 test-harness:
 	@tests/harness.sh

@@ -108,8 +108,9 @@ mirror_uri() {
 # scan_log LOG: fail, printing the report, when a kernel log holds a KASAN,
 # KCSAN, lockdep, kmemleak, WARN or BUG report.  The KTAP results alone
 # would not show a report in a case that passed.
+REPORT_PAT='BUG: |WARNING: |possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|Kernel panic'
 scan_log() {
-	local log=$1 pat='BUG: |WARNING: |possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|Kernel panic'
+	local log=$1 pat=$REPORT_PAT
 	[ -s "$log" ] || die "no kernel log at $log"
 	if grep -qE "$pat" "$log"; then
 		grep -nE -A12 "$pat" "$log" | head -n 80
@@ -139,3 +140,33 @@ use_debian_python() {
 
 # Seconds since the epoch, for stage timings.
 now() { date +%s; }
+
+# x86_accel BZIMAGE: print kvm when BZIMAGE boots under QEMU with KVM on
+# this machine, tcg otherwise.  A /dev/kvm that opens is not enough: under
+# nested virtualisation QEMU has been seen to start the guest and then make
+# no progress at all (the vCPU spins in the host kernel), so a short boot
+# of the kernel itself decides.
+x86_accel() {
+	local log
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
+	log=$(mktemp)
+	timeout 30 qemu-system-x86_64 -nodefaults -nographic -no-reboot -m 256 \
+		-accel kvm -serial stdio -kernel "$1" \
+		-append "console=ttyS0 kunit.enable=0 panic=-1" >"$log" 2>&1 || true
+	if grep -q '^Linux version' "$log"; then echo kvm; else echo tcg; fi
+	rm -f "$log"
+}
+
+# run_x86 ACCEL CMD...: run CMD (kunit.py for x86_64) so that QEMU uses
+# ACCEL.  kunit.py always asks QEMU for -accel kvm first; for tcg, /dev/kvm
+# is hidden behind /dev/null in a private mount namespace, so QEMU's KVM
+# set-up fails and it takes the next accelerator, TCG.
+run_x86() {
+	local accel=$1
+	shift
+	if [ "$accel" = tcg ] && [ -e /dev/kvm ]; then
+		unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
