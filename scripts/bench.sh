@@ -48,7 +48,7 @@ if [ "$ARCH" = x86_64 ]; then
 	if [ "$ACCEL" = kvm ]; then
 		info "QEMU with KVM: a test boot under KVM came up"
 	elif [ -z "${BENCH_TCG:-}" ]; then
-		die "KVM is not usable here (no /dev/kvm, or a test boot under it printed nothing in 30 s); under TCG the numbers would time the emulator.  BENCH_TCG=1 runs it anyway."
+		die "KVM is not usable here (no usable /dev/kvm, or a test boot under it printed nothing in 30 s); under TCG the numbers would time the emulator.  BENCH_TCG=1 runs it anyway (the x86_64 build is kept)"
 	else
 		info "QEMU with TCG (BENCH_TCG=1): emulated times, ratios only"
 	fi

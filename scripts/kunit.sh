@@ -54,13 +54,15 @@ if [ -n "${X86:-}" ]; then
 	step "building x86_64 ($CONFIG, build dir $OUT)"
 	(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir="$OUT" \
 		--jobs="$(nproc)" --make_options="CC=ccache gcc" --arch=x86_64 \
-		$(printf -- '--kunitconfig=%s ' "$REPO/.kunitconfig" "$REPO/configs/kcsan.kunitconfig")) ||
+		--kunitconfig="$REPO/.kunitconfig" --kunitconfig="$REPO/configs/kcsan.kunitconfig") ||
 		die "the x86_64 build failed; see the output above"
 	ACCEL=$(x86_accel "$OUT/arch/x86/boot/bzImage")
 	if [ "$ACCEL" = kvm ]; then
 		info "QEMU with KVM (a test boot under KVM came up), 4 vCPUs"
+	elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		info "QEMU with TCG, 4 vCPUs: /dev/kvm opens but a test boot under KVM printed nothing in 30 s (nested virtualisation?); slow"
 	elif [ -e /dev/kvm ]; then
-		info "QEMU with TCG, 4 vCPUs: /dev/kvm is there but a test boot under KVM printed nothing in 30 s (nested virtualisation?); slow"
+		info "QEMU with TCG, 4 vCPUs: /dev/kvm is not readable and writable by this user; slow"
 	else
 		info "QEMU with TCG (no /dev/kvm), 4 vCPUs: slow"
 	fi

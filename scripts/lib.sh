@@ -150,21 +150,26 @@ x86_accel() {
 	local log
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
 	log=$(mktemp)
+	# stdin from /dev/null: in a terminal, QEMU's stdio serial would stop
+	# on SIGTTOU in timeout's background process group.  qboot, as kunit.py
+	# uses.
 	timeout 30 qemu-system-x86_64 -nodefaults -nographic -no-reboot -m 256 \
-		-accel kvm -serial stdio -kernel "$1" \
-		-append "console=ttyS0 kunit.enable=0 panic=-1" >"$log" 2>&1 || true
-	if grep -q '^Linux version' "$log"; then echo kvm; else echo tcg; fi
+		-accel kvm -bios qboot.rom -serial stdio -kernel "$1" \
+		-append "console=ttyS0 kunit.enable=0 panic=-1" </dev/null >"$log" 2>&1 || true
+	if grep -q 'Linux version' "$log"; then echo kvm; else echo tcg; fi
 	rm -f "$log"
 }
 
 # run_x86 ACCEL CMD...: run CMD (kunit.py for x86_64) so that QEMU uses
-# ACCEL.  kunit.py always asks QEMU for -accel kvm first; for tcg, /dev/kvm
-# is hidden behind /dev/null in a private mount namespace, so QEMU's KVM
-# set-up fails and it takes the next accelerator, TCG.
+# ACCEL.  kunit.py always asks QEMU for -accel kvm first.  Where /dev/kvm
+# is missing or not ours, QEMU falls back to TCG by itself; where it opens
+# but KVM does not work (x86_accel said tcg), it is hidden behind /dev/null
+# in a private mount namespace (this needs root, as the test boot did), so
+# QEMU's KVM set-up fails and it takes the next accelerator, TCG.
 run_x86() {
 	local accel=$1
 	shift
-	if [ "$accel" = tcg ] && [ -e /dev/kvm ]; then
+	if [ "$accel" = tcg ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
 	else
 		"$@"

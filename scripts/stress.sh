@@ -28,9 +28,10 @@ for c in $CONFIGS; do
 	start=$(now)
 	if [ "$c" = teardown ]; then
 		"$REPO/scripts/teardown.sh" && ok=1 || ok=0
-		ROWS+=("$(printf '%-10s %-28s %-24s %-24s %8s %6ss' teardown \
+		ROWS+=("$(printf '%-10s %-28s %-24s %-40s %8s %6ss' teardown \
 			"$([ "$ok" -eq 1 ] && echo "complete (table above)" || echo failed)" - - \
-			"$(cat "$WORK/teardown-logs/run-"*.log 2>/dev/null | grep -cE "$REPORT_PAT|hard LOCKUP|detected stall")" \
+			"$(grep -cE "$REPORT_PAT|hard LOCKUP|detected stall|blocked for more than" \
+				"$WORK/teardown-logs/run-patched.log" 2>/dev/null || true)" \
 			"$(( $(now) - start ))")")
 		[ "$ok" -eq 1 ] || fail=1
 		continue
@@ -44,12 +45,12 @@ for c in $CONFIGS; do
 		"$BUILD-$c/test.log" 2>/dev/null || true)
 	ops=$(sed -n 's/.*task_work_test_stress: .*: \([0-9]*\) operations on \([0-9]*\) CPUs.*/\1 ops, \2 CPUs/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
-	iowq=$(sed -n 's/.*io_wq_test_stress_teardown: \([0-9]*\) rounds: \([0-9]*\) requests asked for, \([0-9]*\) queued.*/\1 rounds, \3 queued/p' \
+	iowq=$(sed -n 's/.*io_wq_test_stress_teardown: \([0-9]*\) rounds: \([0-9]*\) requests asked for, \([0-9]*\) queued, [0-9]* own cancels, \([0-9]*\) cancelled by teardown.*/\1 rounds, \3 queued, \4 by teardown/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
-	ROWS+=("$(printf '%-10s %-28s %-24s %-24s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
+	ROWS+=("$(printf '%-10s %-28s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
 		"${iowq:-no stress line}" "${reports:-?}" "$(( $(now) - start ))")")
 	[ "$ok" -eq 1 ] || fail=1
 done
-printf '\n%-10s %-28s %-24s %-24s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
+printf '\n%-10s %-28s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
 printf '%s\n' "${ROWS[@]}"
 [ "$fail" -eq 0 ] || die "a configuration failed or its log holds a report (above)"
