@@ -15,7 +15,9 @@
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y
-#   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN (x86_64 QEMU)
+#   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN (x86_64 QEMU),
+#                      kmemleak and failslab (x86_64 QEMU), and make teardown
+#   make kmemleak      the suites on x86_64 with KASAN, kmemleak and failslab only
 #   make teardown      user-space io-wq teardown stress as init of patched and unpatched UML
 #   make test-harness  tests of the harness scripts themselves
 #
@@ -27,7 +29,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench rust stress teardown test-harness help
+	build-configs docs bench rust stress kmemleak teardown test-harness help
 
 kunit:
 	@$(S)/kunit.sh up
@@ -67,6 +69,9 @@ rust:
 
 stress:
 	@$(S)/stress.sh
+
+kmemleak:
+	@$(S)/kmemleak.sh
 
 teardown:
 	@$(S)/teardown.sh

@@ -48,7 +48,7 @@ if [ "$ARCH" = x86_64 ]; then
 	if [ "$ACCEL" = kvm ]; then
 		info "QEMU with KVM: a test boot under KVM came up"
 	elif [ -z "${BENCH_TCG:-}" ]; then
-		die "KVM is not usable here (no usable /dev/kvm, or a test boot under it printed nothing in 30 s); under TCG the numbers would time the emulator.  BENCH_TCG=1 runs it anyway (the x86_64 build is kept)"
+		die "KVM is not usable here ($(x86_tcg_why)); under TCG the numbers would time the emulator.  BENCH_TCG=1 runs it anyway (the x86_64 build is kept)"
 	else
 		info "QEMU with TCG (BENCH_TCG=1): emulated times, ratios only"
 	fi
@@ -63,15 +63,15 @@ step "building and running the benchmark ($ARCH; it takes a few minutes)"
 LOG=$OUT/test.log
 CSV=$RES/task_work.csv
 IOWQ=$RES/io_wq.csv
-echo "N,M,old_ns,new_ns,floor_ns,old_visits,new_visits,floor_visits,old_irqoff_max_ns,new_irqoff_max_ns" > "$CSV"
+echo "N,M,old_ns,new_ns,floor_ns,old_visits,new_visits,floor_visits,old_irqoff_max_ns,new_irqoff_max_ns,lists" > "$CSV"
 sed -n 's/.*BENCH,\([0-9,]*\).*/\1/p' "$LOG" | sort -t, -k1,1n -k2,2n >> "$CSV"
 echo "W,N,base_ns,gated_ns,base_walks,gated_walks" > "$IOWQ"
 sed -n 's/.*IOWQ,\([0-9,]*\).*/\1/p' "$LOG" >> "$IOWQ"
 [ "$(wc -l < "$CSV")" -gt 1 ] || die "no BENCH lines in $LOG"
 
-printf '\ntask_work: cancel the M oldest of N queued works (median ns; irqoff = longest call)\n'
-awk -F, 'NR == 1 { printf "%7s %7s %12s %10s %10s %8s %9s %12s %10s\n", "N", "M", "old ns", "new ns", "floor ns", "old/new", "new/floor", "irqoff old", "irqoff new"; next }
-	{ printf "%7d %7d %12d %10d %10d %7.1fx %8.2fx %12d %10d\n", $1, $2, $3, $4, $5, $3 / $4, $4 / $5, $9, $10 }' "$CSV"
+printf '\ntask_work: cancel the M oldest of N queued works (median ns per list of N; irqoff = longest call)\n'
+awk -F, 'NR == 1 { printf "%7s %7s %12s %10s %10s %8s %9s %12s %10s %6s\n", "N", "M", "old ns", "new ns", "floor ns", "old/new", "new/floor", "irqoff old", "irqoff new", "lists"; next }
+	{ printf "%7d %7d %12d %10d %10d %7.1fx %8.2fx %12d %10d %6d\n", $1, $2, $3, $4, $5, $3 / $4, $4 / $5, $9, $10, $11 }' "$CSV"
 printf '\nio-wq: W idle workers exit against N = 10000 queued works (median ns)\n'
 awk -F, 'NR == 1 { printf "%5s %12s %10s %8s %11s %12s\n", "W", "base ns", "gated ns", "ratio", "base walks", "gated walks"; next }
 	{ printf "%5d %12d %10d %7.0fx %11d %12d\n", $1, $3, $4, $3 / ($4 ? $4 : 1), $5, $6 }' "$IOWQ"

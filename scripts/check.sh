@@ -12,7 +12,7 @@ STAGES=(
 	"checkpatch and kernel-doc|scripts/checkpatch.sh"
 	"each patch builds (W=1)|scripts/build-each.sh"
 	"suites, UP UML|scripts/kunit.sh up"
-	"stress matrix, stress cases included: KASAN UML, SMP UML with lockdep, x86_64 KCSAN|env STRESS_CONFIGS=kasan_smp_kcsan-x86 scripts/stress.sh"
+	"stress matrix, stress cases included: KASAN UML, SMP UML with lockdep, x86_64 KCSAN, x86_64 KASAN with kmemleak and failslab|env STRESS_CONFIGS=kasan_smp_kcsan-x86_kmemleak-x86 scripts/stress.sh"
 	"other configurations (modules, no io_uring, no KUnit)|scripts/build-configs.sh"
 	"documentation (Sphinx)|scripts/docs.sh"
 	"Rust: CONFIG_RUST=y UML, Rust test and doctests (trixie toolchain)|scripts/rust.sh"
@@ -36,10 +36,10 @@ done
 printf '\n######## stage times\n'
 printf '%s\n' "${TIMES[@]}"
 printf '%5ss  total\n' "$(( $(now) - total_start ))"
-# One closing line for every KUnit case run: 7.3 UP, KASAN, SMP, KCSAN and
-# Rust, 6.12 UP.
+# One closing line for every KUnit case run: 7.3 UP, KASAN, SMP, KCSAN,
+# kmemleak (its second run) and Rust, 6.12 UP.
 cat "$BUILD"-up/summary.txt "$BUILD"-kasan/summary.txt "$BUILD"-smp/summary.txt \
-	"$BUILD"-kcsan-x86/summary.txt "$BUILD"-rust/summary.txt \
+	"$BUILD"-kcsan-x86/summary.txt "$BUILD"-kmemleak-x86/summary.txt "$BUILD"-rust/summary.txt \
 	"$WORK/build-6.12$SRCKEY-up/summary.txt" 2>/dev/null | awk '
 	{ for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
 	END { printf "check: %d passed, %d failed%s\n", p, f, s ? ", " s " skipped" : "" }' 

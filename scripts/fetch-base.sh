@@ -78,6 +78,14 @@ git -C "$BASEREPO.tmp/src" -c core.autocrlf=false add -A -f . &&
 git -C "$BASEREPO.tmp/src" -c user.name=base -c user.email=base@localhost \
 	commit -q -m "Linux $KVER (Debian $PKG $VERSION)" >&2 ||
 	die "could not make the base git repository"
+# One pack instead of some 90,000 loose objects: every work tree is a
+# local clone of this repository, and a clone full of loose objects would
+# start a "git gc --auto" repack of the whole kernel at its first git am.
+# No deltas (window 0): quick, and the pack is only read locally.
+step "packing the base repository" >&2
+git -C "$BASEREPO.tmp/src" -c pack.window=0 repack -a -d -q ||
+	die "could not pack the base git repository"
+git -C "$BASEREPO.tmp/src" config gc.auto 0
 echo "Linux $KVER (Debian $PKG $VERSION)" > "$BASEREPO.tmp/src/.git/tw-version"
 mv "$BASEREPO.tmp/src" "$BASEREPO"
 rm -rf "$BASEREPO.tmp"

@@ -59,12 +59,8 @@ if [ -n "${X86:-}" ]; then
 	ACCEL=$(x86_accel "$OUT/arch/x86/boot/bzImage")
 	if [ "$ACCEL" = kvm ]; then
 		info "QEMU with KVM (a test boot under KVM came up), 4 vCPUs"
-	elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		info "QEMU with TCG, 4 vCPUs: /dev/kvm opens but a test boot under KVM printed nothing in 30 s (nested virtualisation?); slow"
-	elif [ -e /dev/kvm ]; then
-		info "QEMU with TCG, 4 vCPUs: /dev/kvm is not readable and writable by this user; slow"
 	else
-		info "QEMU with TCG (no /dev/kvm), 4 vCPUs: slow"
+		info "QEMU with TCG, 4 vCPUs ($(x86_tcg_why)): slow"
 	fi
 fi
 

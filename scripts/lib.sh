@@ -149,6 +149,13 @@ now() { date +%s; }
 x86_accel() {
 	local log
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
+	# kvm_pvm without kvm_intel or kvm_amd: /dev/kvm is PVM, software
+	# virtualisation for a host without VMX, which runs only guest kernels
+	# built for it.  An upstream x86_64 kernel boots no further than its
+	# decompressor there (checked: a real-mode boot sector does run).
+	if [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ]; then
+		echo tcg; return
+	fi
 	log=$(mktemp)
 	# stdin from /dev/null: in a terminal, QEMU's stdio serial would stop
 	# on SIGTTOU in timeout's background process group.  qboot, as kunit.py
@@ -158,6 +165,19 @@ x86_accel() {
 		-append "console=ttyS0 kunit.enable=0 panic=-1" </dev/null >"$log" 2>&1 || true
 	if grep -q 'Linux version' "$log"; then echo kvm; else echo tcg; fi
 	rm -f "$log"
+}
+
+# x86_tcg_why: why x86_accel said tcg, in a few words.
+x86_tcg_why() {
+	if [ ! -e /dev/kvm ]; then
+		echo "no /dev/kvm"
+	elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		echo "/dev/kvm is not readable and writable by this user"
+	elif [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ]; then
+		echo "/dev/kvm is kvm_pvm (software virtualisation without VMX), which does not run an upstream kernel"
+	else
+		echo "/dev/kvm opens, but a test boot under KVM printed nothing in 30 s"
+	fi
 }
 
 # run_x86 ACCEL CMD...: run CMD (kunit.py for x86_64) so that QEMU uses

@@ -7,18 +7,23 @@
 #   smp        UML with ncpus=4, PREEMPT, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP
 #   kcsan-x86  x86_64 under QEMU (KVM when a test boot shows it works,
 #              else TCG), 4 vCPUs, KCSAN, lockdep
+#   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak, failslab:
+#              the suites at boot, then again with failslab in effect
+#              (the io_wq allocation-failure cases), then a kmemleak scan
+#              (scripts/kmemleak.sh; no stress cases)
 # All of them run the KUNIT_CASE_SLOW stress cases, which the quick runs
 # leave out: task_work (adders, cancellers and an exiting owner at once,
 # 10^6 adds; fewer on uniprocessor KASAN) and io-wq (teardown racing
 # creation requests, 500 pools).  Then
 #   teardown   the user-space teardown stress as init of the patched and
 #              the unpatched UML kernel (scripts/teardown.sh), side by side
-# STRESS_CONFIGS="kasan smp" picks some (make check passes kasan_smp_kcsan-x86:
-# its stages cannot hold spaces).  A table closes the run.
+# STRESS_CONFIGS="kasan smp" picks some (make check passes
+# kasan_smp_kcsan-x86_kmemleak-x86: its stages cannot hold spaces).  A
+# table closes the run.
 
 . "$(dirname "$0")/lib.sh"
 
-CONFIGS=${STRESS_CONFIGS:-kasan smp kcsan-x86 teardown}
+CONFIGS=${STRESS_CONFIGS:-kasan smp kcsan-x86 kmemleak-x86 teardown}
 CONFIGS=${CONFIGS//_/ }
 export STRESS_ALL=1	# run the KUNIT_CASE_SLOW stress cases too
 declare -a ROWS
@@ -28,7 +33,7 @@ for c in $CONFIGS; do
 	start=$(now)
 	if [ "$c" = teardown ]; then
 		"$REPO/scripts/teardown.sh" && ok=1 || ok=0
-		ROWS+=("$(printf '%-10s %-28s %-24s %-40s %8s %6ss' teardown \
+		ROWS+=("$(printf '%-12s %-28s %-24s %-40s %8s %6ss' teardown \
 			"$([ "$ok" -eq 1 ] && echo "complete (table above)" || echo failed)" - - \
 			"$(grep -cE "$REPORT_PAT|hard LOCKUP|detected stall|blocked for more than" \
 				"$WORK/teardown-logs/run-patched.log" 2>/dev/null || true)" \
@@ -37,6 +42,8 @@ for c in $CONFIGS; do
 		continue
 	elif [ "$c" = smp ]; then
 		"$REPO/scripts/smp-check.sh" && ok=1 || ok=0
+	elif [ "$c" = kmemleak-x86 ]; then
+		"$REPO/scripts/kmemleak.sh" && ok=1 || ok=0
 	else
 		{ "$REPO/scripts/kunit.sh" "$c" && scan_log "$BUILD-$c/test.log"; } && ok=1 || ok=0
 	fi
@@ -47,10 +54,16 @@ for c in $CONFIGS; do
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
 	iowq=$(sed -n 's/.*io_wq_test_stress_teardown: \([0-9]*\) rounds: \([0-9]*\) requests asked for, \([0-9]*\) queued, [0-9]* own cancels, \([0-9]*\) cancelled by teardown.*/\1 rounds, \3 queued, \4 by teardown/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
-	ROWS+=("$(printf '%-10s %-28s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
+	if [ "$c" = kmemleak-x86 ]; then
+		# No stress cases here: what it adds is failslab and kmemleak.
+		ops="failslab: $(grep -cE '^ *ok [0-9]+ io_wq_test_create_worker_(alloc|cont)_fails$' \
+			"$BUILD-$c/results-io_wq.ktap" 2>/dev/null || true) cases"
+		iowq="kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
+	fi
+	ROWS+=("$(printf '%-12s %-28s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
 		"${iowq:-no stress line}" "${reports:-?}" "$(( $(now) - start ))")")
 	[ "$ok" -eq 1 ] || fail=1
 done
-printf '\n%-10s %-28s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
+printf '\n%-12s %-28s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
 printf '%s\n' "${ROWS[@]}"
 [ "$fail" -eq 0 ] || die "a configuration failed or its log holds a report (above)"

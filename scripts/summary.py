@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Closing line of a KUnit run, from the JSON that kunit.py --json writes.
 
-summary.py LABEL RESULTS.json KUNIT_EXIT SUMMARY_FILE [SUITE...]
+summary.py LABEL RESULTS.json[,RESULTS.json...] KUNIT_EXIT SUMMARY_FILE [SUITE...]
 
 Prints "LABEL: N passed, M failed[, K skipped]", writes it to SUMMARY_FILE,
 and exits 1 when a case failed or crashed, when one of the SUITEs is not in
@@ -27,8 +27,9 @@ def main():
         for sub in group.get("sub_groups", []):
             walk(sub, depth + 1)
 
-    with open(path) as f:
-        walk(json.load(f), 0)
+    for one in path.split(","):
+        with open(one) as f:
+            walk(json.load(f), 0)
     missing = [s for s in suites if s not in seen]
     for s in missing:
         print(f"{label}: suite {s} did not run", file=sys.stderr)

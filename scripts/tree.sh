@@ -38,6 +38,7 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 			rm -rf "$BASEREPO.tmp/.git"
 			KVER=$(make -s -C "$BASEREPO.tmp" kernelversion 2>/dev/null || echo unknown)
 			git -C "$BASEREPO.tmp" init -q -b base &&
+			git -C "$BASEREPO.tmp" config gc.auto 0 &&
 			git -C "$BASEREPO.tmp" add -A -f . &&
 			git -C "$BASEREPO.tmp" -c user.name=base -c user.email=base@localhost \
 				commit -q -m "Linux $KVER ($SRC)" >&2 || die "could not snapshot $SRC"
@@ -95,6 +96,9 @@ git clone -q --no-checkout --single-branch --no-tags "$BASEREPO" "$NEW" >&2 ||
 	die "git clone of $BASEREPO failed"
 git -C "$NEW" checkout -q -b series "$BASEREF" >&2
 git -C "$NEW" remote remove origin
+# No background "git gc --auto" repacking the kernel while we build: the
+# objects come packed from the base, or hardlinked from KERNEL_SRC.
+git -C "$NEW" config gc.auto 0
 # Debian's kernel tarball ends its .gitignore with "/*" (its packaging
 # ignores the whole top level), which would hide every new file from git.
 # Drop that block from the work tree's copy only; the base commit stays as

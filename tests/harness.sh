@@ -70,7 +70,7 @@ git -C "$T/minigit" init -q && git -C "$T/minigit" add -A &&
 echo "user edit" >> "$T/minigit/Makefile"	# an uncommitted change of the user's
 
 fingerprint() { (cd "$1" && find . -path ./.git -prune -o -type f -printf '%p %s %T@\n' | sort | sha1sum;
-		 git -C "$1" rev-parse HEAD 2>/dev/null; git -C "$1" status --porcelain 2>/dev/null) | sha1sum; }
+		 git -C "$1" rev-parse HEAD 2>/dev/null || true; git -C "$1" status --porcelain 2>/dev/null || true) | sha1sum; }
 
 step "KERNEL_SRC is used and never written"
 for src in mini minigit; do

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kmemleak.sh: the suites on x86_64 under QEMU (2 vCPUs; KVM when a test
+# boot shows it works, else TCG) with KASAN, kmemleak and failslab
+# (configs/kmemleak.kunitconfig), and userspace/kunit-init.c as the
+# initramfs's /init.  The suites are modules here: kunit-init clears
+# failslab's ignore-gfp-wait, loads them (the io_wq allocation-failure
+# cases run only with failslab set up so) and samples/kmemleak's module,
+# which leaks on purpose, has kmemleak scan, and unloads them.
+#
+# The results, copied by kunit-init from /sys/kernel/debug/kunit/<suite>/
+# results to the second serial port, are read by kunit.py parse.  It fails
+# when a case failed, a suite or the allocation-failure cases did not run,
+# kmemleak missed the sample's leaks or listed any other object, or the
+# kernel log holds any other report.
+
+. "$(dirname "$0")/lib.sh"
+
+SUITES=${SUITES:-$(sed -n 's/^# suite: //p' "$REPO/.kunitconfig")}
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-system-x86
+# glibc's static library (libc6-dev), for a program that is the whole user space.
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -n "$(gcc -print-file-name=libc.a | grep /)" ] ||
+	die "no libc.a: apt-get install libc6-dev"
+
+TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+OUT=$BUILD-kmemleak-x86
+mkdir -p "$OUT"
+rm -f "$OUT"/results-*.json "$OUT/summary.txt"
+info "base: $(cat "$TREE/.git/tw-version"); $(git -C "$TREE" rev-list --count "$(cat "$TREE/.git/tw-base")"..HEAD) patches"
+
+step "building x86_64 with KASAN, kmemleak and failslab (build dir $OUT)"
+(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir="$OUT" \
+	--jobs="$(nproc)" --make_options="CC=ccache gcc" --arch=x86_64 \
+	--kunitconfig="$REPO/configs/kmemleak.kunitconfig") ||
+	die "the x86_64 build failed; see the output above"
+
+step "building userspace/kunit-init.c (static) and the initramfs"
+gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kunit-init" "$REPO/userspace/kunit-init.c" ||
+	die "could not build userspace/kunit-init.c"
+# The kernel's own cpio writer: made by the build (usr/), else from its source.
+GEN=$OUT/usr/gen_init_cpio
+if [ ! -x "$GEN" ]; then
+	GEN=$OUT/gen_init_cpio
+	gcc -O2 -o "$GEN" "$TREE/usr/gen_init_cpio.c" || die "could not build usr/gen_init_cpio.c"
+fi
+# The test modules, and samples/kmemleak's module, which leaks on purpose:
+# the positive control of the kmemleak scan.
+MODS=(samples/kmemleak/kmemleak-test kernel/task_work_kunit io_uring/io-wq_kunit)
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/ttyS1 0600 0 0 c 4 65"
+	echo "dir /lib 0755 0 0"
+	echo "file /init $OUT/kunit-init 0755 0 0"
+	for m in "${MODS[@]}"; do
+		[ -f "$OUT/$m.ko" ] || die "the build made no $m.ko"
+		echo "file /lib/${m##*/}.ko $OUT/$m.ko 0644 0 0"
+	done
+} > "$OUT/initramfs.list"
+"$GEN" "$OUT/initramfs.list" > "$OUT/initramfs.cpio" || die "could not make the initramfs"
+
+ACCEL=$(x86_accel "$OUT/arch/x86/boot/bzImage")
+if [ "$ACCEL" = kvm ]; then
+	info "QEMU with KVM (a test boot under KVM came up), 2 vCPUs"
+else
+	info "QEMU with TCG, 2 vCPUs ($(x86_tcg_why)): slow"
+fi
+
+step "booting: kunit-init sets up failslab, loads the test modules (the suites run), has kmemleak scan, unloads them"
+LOG=$OUT/test.log
+RES=$OUT/results.txt
+rm -f "$RES"
+# The console is the first serial port; kunit-init writes the results of
+# the second run to the second, a file, so that no kernel line lands in
+# the middle of them.  panic=-1 restarts on a panic, which -no-reboot
+# turns into QEMU's exit, as it does kunit-init's restart.
+timeout "${KUNIT_TIMEOUT:-1800}" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+	-m 1G -smp 2 -accel "$ACCEL" -bios qboot.rom -serial stdio -serial "file:$RES" \
+	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 kunit.filter=speed>slow kunit_init.modules=$(IFS=,; echo "${MODS[*]##*/}") kunit_init.suites=$(echo $SUITES | tr ' ' ,)" \
+	</dev/null 2>&1 | tr -d '\r' > "$LOG" || die "QEMU failed or timed out; see $LOG"
+
+grep -q '^kunit-init: done' "$LOG" ||
+	{ grep '^kunit-init: ' "$LOG" | tail -n 5; die "kunit-init did not finish (above; full log: $LOG)"; }
+
+step "results (kunit.py parse)"
+jsons=()
+for s in $SUITES; do
+	tr -d '\r' < "$RES" |
+		sed -n "/^kunit-init: begin results $s\$/,/^kunit-init: end results $s\$/p" |
+		sed '1d;$d' > "$OUT/results-$s.ktap"
+	[ -s "$OUT/results-$s.ktap" ] || die "no results for suite $s in $RES (kernel log: $LOG)"
+	# kunit.py parse exits 1 when a case failed too; no JSON means it
+	# could not read the results.
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse --json="$OUT/results-$s.json" \
+		"$OUT/results-$s.ktap" > "$OUT/parse-$s.log") || true
+	[ -s "$OUT/results-$s.json" ] ||
+		{ cat "$OUT/parse-$s.log"; die "kunit.py parse could not read the results of $s"; }
+	jsons+=("$OUT/results-$s.json")
+done
+failed=0
+if ! python3 "$REPO/scripts/summary.py" kunit "$(IFS=,; echo "${jsons[*]}")" 0 "$OUT/summary.txt" $SUITES; then
+	grep -hE -B2 -A6 'FAILED|CRASHED' "$OUT"/parse-*.log | grep -v '\[PASSED\]' | head -n 60
+	warn "a case failed or a suite did not run (above)"
+	failed=1
+fi
+
+# The allocation-failure cases must have run, not skipped.
+for c in io_wq_test_create_worker_alloc_fails io_wq_test_create_worker_cont_fails; do
+	if ! grep -qE "^ *ok [0-9]+ $c\$" "$OUT/results-io_wq.ktap"; then
+		warn "$c did not pass (failslab not in effect?); see $OUT/results-io_wq.ktap"
+		failed=1
+	fi
+done
+[ "$failed" -ne 0 ] || info "the io_wq allocation-failure cases ran with failslab"
+
+# kmemleak's report, one block per object: the control's blocks name its
+# module in their backtrace; every other block is a leak of this run.
+sed -n '/^kunit-init: begin kmemleak$/,/^kunit-init: end kmemleak$/p' "$LOG" | sed '1d;$d' > "$OUT/kmemleak.txt"
+grep -q '^kunit-init: kmemleak listed [0-9]* objects$' "$LOG" || die "kmemleak did not report (see $LOG)"
+read -r control others < <(awk '
+	/^unreferenced object/ { if (n) { if (ctl) c++; else o++ } n = 1; ctl = 0 }
+	/\[kmemleak_test\]/ { ctl = 1 }
+	END { if (n) { if (ctl) c++; else o++ } print c + 0, o + 0 }' "$OUT/kmemleak.txt")
+[ "$control" -gt 0 ] ||
+	die "kmemleak listed none of samples/kmemleak's leaks: the scan cannot be trusted (see $OUT/kmemleak.txt)"
+if [ "$others" -gt 0 ]; then
+	# The first few of them, hex dumps left out.
+	awk 'function out() { if (blk != "" && blk !~ /\[kmemleak_test\]/ && shown++ < 4) printf "%s", blk }
+	     /^unreferenced object/ { out(); blk = "" }
+	     !/^    [0-9a-f][0-9a-f] / { blk = blk $0 "\n" }
+	     END { out() }' "$OUT/kmemleak.txt"
+	warn "kmemleak: $others unreferenced objects besides the control's (above; all: $OUT/kmemleak.txt)"
+	failed=1
+else
+	info "kmemleak: the control's $control leaks found, no other unreferenced object"
+fi
+echo "control $control, others $others" > "$OUT/kmemleak-summary.txt"
+# The report is checked above; scan the rest of the log for every other kind.
+sed '/^kunit-init: begin kmemleak$/,/^kunit-init: end kmemleak$/d' "$LOG" > "$OUT/test-nokmemleak.log"
+scan_log "$OUT/test-nokmemleak.log"
+[ "$failed" -eq 0 ] || die "the kmemleak-x86 run failed (above)"

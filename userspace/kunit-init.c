@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kunit-init: the whole user space of the x86_64 kmemleak and
+ * fault-injection run (scripts/kmemleak.sh, configuration kmemleak-x86 of
+ * make stress).  Built static and booted as /init of an initramfs.
+ *
+ * The KUnit suites are modules here.  Two things a KUnit run cannot do by
+ * itself need user space, and this program does them:
+ *
+ *  1. failslab leaves allocations that may sleep alone while its
+ *     ignore-gfp-wait knob is set (the default, and only debugfs clears
+ *     it), so the io_wq suite's allocation-failure cases skip unless user
+ *     space has cleared it first.  This program clears the knob
+ *     (probability stays 0: only a task's own fail_nth makes an
+ *     allocation fail) and then loads the test modules, whose suites run
+ *     as they load.  (A built-in suite run at boot cannot be run again
+ *     for this through /sys/kernel/debug/kunit/<suite>/run: a case that
+ *     skipped once stays skipped.)  It copies each suite's results file,
+ *     which is KTAP, to the second serial port, /dev/ttyS1, between
+ *     marker lines: not to the console, where the kernel prints from a
+ *     thread of its own and its lines would land in the middle of the
+ *     KTAP.
+ *  2. kmemleak reports only after a scan, and its first automatic scan
+ *     comes a minute after boot.  This program asks for one, prints
+ *     /sys/kernel/debug/kmemleak and a count of the objects it lists.
+ *
+ * Then it unloads the modules (after the scan, so that the report names
+ * their functions) and restarts the machine, which QEMU's -no-reboot
+ * turns into an exit.
+ *
+ * Kernel command line: kunit_init.modules=task_work_kunit,io-wq_kunit
+ * (modules to load, from /lib/<name>.ko, and unload, by module name) and
+ * kunit_init.suites=task_work,io_wq (the suites whose results to copy).  Every line this program prints on the console starts with
+ * "kunit-init: ", except the kmemleak report, which is copied as it is
+ * between "kunit-init: begin kmemleak" and "kunit-init: end kmemleak".
+ * On /dev/ttyS1 it writes only the results, each between
+ * "kunit-init: begin results <suite>" and "kunit-init: end results <suite>".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEBUGFS "/sys/kernel/debug"
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("kunit-init: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void stop(int failed)
+{
+	say("%s; restarting (QEMU exits)", failed ? "FAILED" : "done");
+	sync();
+	reboot(RB_AUTOBOOT);
+	/* Only reached if reboot() failed: init must not exit. */
+	for (;;)
+		pause();
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		say("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n != (ssize_t)strlen(text)) {
+		say("cannot write '%s' to %s: %s", text, path,
+		    n < 0 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy @path to @out between begin and end lines; count @needle. */
+static int copy_file(const char *path, FILE *out, const char *what,
+		     const char *needle, long *count)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		say("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(out, "kunit-init: begin %s\n", what);
+	while (fgets(line, sizeof(line), f)) {
+		if (needle && strstr(line, needle))
+			(*count)++;
+		fputs(line, out);
+	}
+	fclose(f);
+	fprintf(out, "kunit-init: end %s\n", what);
+	fflush(out);
+	return 0;
+}
+
+/* The value of NAME=value on the kernel command line, or NULL. */
+static char *cmdline_value(const char *name, char *buf, size_t size)
+{
+	size_t len = strlen(name);
+	char *tok, *save;
+	FILE *f;
+
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		return NULL;
+	if (!fgets(buf, size, f))
+		buf[0] = '\0';
+	fclose(f);
+	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strncmp(tok, name, len) && tok[len] == '=')
+			return tok + len + 1;
+	return NULL;
+}
+
+/* Load /lib/@name.ko; its KUnit suites run before this returns. */
+static int load_module(const char *name)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/lib/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	say("loading %s (its suites run now)", path);
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	if (ret) {
+		say("cannot load %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int unload_module(const char *name)
+{
+	char mod[128];
+	char *c;
+
+	/* The module name is the file name with '-' turned into '_'. */
+	snprintf(mod, sizeof(mod), "%s", name);
+	for (c = mod; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	if (syscall(SYS_delete_module, mod, O_NONBLOCK)) {
+		say("cannot unload %s: %s", mod, strerror(errno));
+		return -1;
+	}
+	say("unloaded %s", mod);
+	return 0;
+}
+
+int main(void)
+{
+	char path[256], what[128], mbuf[4096], sbuf[4096], modlist[1024];
+	struct timespec age = { .tv_sec = 6 };
+	char *mods, *suites, *suite, *save, *mod;
+	long leaks = 0;
+	int failed = 0;
+	FILE *res;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	if (mount("proc", "/proc", "proc", 0, NULL) ||
+	    mount("sysfs", "/sys", "sysfs", 0, NULL) ||
+	    mount("debugfs", DEBUGFS, "debugfs", 0, NULL)) {
+		say("cannot mount proc, sysfs or debugfs: %s", strerror(errno));
+		stop(1);
+	}
+
+	res = fopen("/dev/ttyS1", "w");
+	if (!res) {
+		say("cannot open /dev/ttyS1 for the results: %s", strerror(errno));
+		stop(1);
+	}
+
+	/* 1. Allocation failures on demand, then the suites. */
+	if (write_file(DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
+	    write_file(DEBUGFS "/failslab/verbose", "0"))
+		stop(1);
+	say("failslab: ignore-gfp-wait=N (fail_nth only; probability 0)");
+
+	mods = cmdline_value("kunit_init.modules", mbuf, sizeof(mbuf));
+	suites = cmdline_value("kunit_init.suites", sbuf, sizeof(sbuf));
+	if (!mods || !suites) {
+		say("no kunit_init.modules= or kunit_init.suites= on the kernel command line");
+		stop(1);
+	}
+	snprintf(modlist, sizeof(modlist), "%s", mods);
+	for (mod = strtok_r(mods, ",", &save); mod; mod = strtok_r(NULL, ",", &save))
+		if (load_module(mod))
+			stop(1);
+	for (suite = strtok_r(suites, ",", &save); suite; suite = strtok_r(NULL, ",", &save)) {
+		snprintf(path, sizeof(path), DEBUGFS "/kunit/%s/results", suite);
+		snprintf(what, sizeof(what), "results %s", suite);
+		if (copy_file(path, res, what, NULL, NULL))
+			failed = 1;
+		say("results of %s copied to /dev/ttyS1", suite);
+	}
+
+	/*
+	 * 2. kmemleak lists only objects older than five seconds
+	 * (MSECS_MIN_AGE in mm/kmemleak.c): let the last case's allocations
+	 * reach that age.  This is kmemleak's rule, not a wait for the
+	 * tests, which have all returned by now.  And it does not report an
+	 * object in the first scan that sees it, since its checksum changed
+	 * (it was never computed): scan twice.
+	 */
+	nanosleep(&age, NULL);
+	if (write_file(DEBUGFS "/kmemleak", "scan") ||
+	    write_file(DEBUGFS "/kmemleak", "scan"))
+		stop(1);
+	if (copy_file(DEBUGFS "/kmemleak", stdout, "kmemleak", "unreferenced object", &leaks))
+		stop(1);
+	say("kmemleak listed %ld objects", leaks);
+
+	/*
+	 * 3. Unload the modules, last: their exit paths run under KASAN too,
+	 * and kmemleak's report above names functions of loaded modules.
+	 */
+	for (mod = strtok_r(modlist, ",", &save); mod; mod = strtok_r(NULL, ",", &save))
+		if (unload_module(mod))
+			failed = 1;
+
+	stop(failed);
+	return 0;
+}
