@@ -90,7 +90,7 @@ set key top left
 set label 1 "old at M = N: every match is at the head, so the loop is linear" at graph 0.36, graph 0.95
 set grid
 set xlabel "M, matching works (the oldest), of N queued"
-set ylabel "ns per cancel (median)"
+set ylabel "ns to cancel from one list of N (median)"
 set title "Cancelling M of N task_works ($ARCH): old loop vs task_work_cancel_match_all() vs one plain walk"
 plot for [n in "1000 10000 100000"] "< awk -F, '\$1 == " . n . "' $CSV" using 2:3 with linespoints title "old, N=" . n, \
      for [n in "1000 10000 100000"] "< awk -F, '\$1 == " . n . "' $CSV" using 2:4 with linespoints dt 2 title "new, N=" . n, \
