@@ -21,8 +21,11 @@
  *     thread of its own and its lines would land in the middle of the
  *     KTAP.
  *  2. kmemleak reports only after a scan, and its first automatic scan
- *     comes a minute after boot.  This program asks for one, prints
- *     /sys/kernel/debug/kmemleak and a count of the objects it lists.
+ *     comes a minute after boot.  This program asks for scans, copies
+ *     /sys/kernel/debug/kmemleak to /dev/ttyS1 and prints a count of the
+ *     objects it lists.  The harness loads samples/kmemleak's module,
+ *     which leaks on purpose, with the others: a scan that does not list
+ *     its leaks has not worked.
  *
  * Then it unloads the modules (after the scan, so that the report names
  * their functions) and restarts the machine, which QEMU's -no-reboot
@@ -30,11 +33,12 @@
  *
  * Kernel command line: kunit_init.modules=task_work_kunit,io-wq_kunit
  * (modules to load, from /lib/<name>.ko, and unload, by module name) and
- * kunit_init.suites=task_work,io_wq (the suites whose results to copy).  Every line this program prints on the console starts with
- * "kunit-init: ", except the kmemleak report, which is copied as it is
- * between "kunit-init: begin kmemleak" and "kunit-init: end kmemleak".
- * On /dev/ttyS1 it writes only the results, each between
- * "kunit-init: begin results <suite>" and "kunit-init: end results <suite>".
+ * kunit_init.suites=task_work,io_wq (the suites whose results to copy).
+ * Every line this program prints on the console starts with
+ * "kunit-init: ".  On /dev/ttyS1 it writes only copies: each suite's
+ * results between "kunit-init: begin results <suite>" and
+ * "kunit-init: end results <suite>", then kmemleak's report between
+ * "kunit-init: begin kmemleak" and "kunit-init: end kmemleak".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -235,9 +239,9 @@ int main(void)
 	if (write_file(DEBUGFS "/kmemleak", "scan") ||
 	    write_file(DEBUGFS "/kmemleak", "scan"))
 		stop(1);
-	if (copy_file(DEBUGFS "/kmemleak", stdout, "kmemleak", "unreferenced object", &leaks))
+	if (copy_file(DEBUGFS "/kmemleak", res, "kmemleak", "unreferenced object", &leaks))
 		stop(1);
-	say("kmemleak listed %ld objects", leaks);
+	say("kmemleak listed %ld objects (report copied to /dev/ttyS1)", leaks);
 
 	/*
 	 * 3. Unload the modules, last: their exit paths run under KASAN too,
