@@ -37,7 +37,7 @@ printf '\n######## stage times\n'
 printf '%s\n' "${TIMES[@]}"
 printf '%5ss  total\n' "$(( $(now) - total_start ))"
 # One closing line for every KUnit case run: 7.3 UP, KASAN, SMP, KCSAN,
-# kmemleak (its second run) and Rust, 6.12 UP.
+# kmemleak and Rust, 6.12 UP.
 cat "$BUILD"-up/summary.txt "$BUILD"-kasan/summary.txt "$BUILD"-smp/summary.txt \
 	"$BUILD"-kcsan-x86/summary.txt "$BUILD"-kmemleak-x86/summary.txt "$BUILD"-rust/summary.txt \
 	"$WORK/build-6.12$SRCKEY-up/summary.txt" 2>/dev/null | awk '

@@ -8,9 +8,9 @@
 #   kcsan-x86  x86_64 under QEMU (KVM when a test boot shows it works,
 #              else TCG), 4 vCPUs, KCSAN, lockdep
 #   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak, failslab:
-#              the suites at boot, then again with failslab in effect
-#              (the io_wq allocation-failure cases), then a kmemleak scan
-#              (scripts/kmemleak.sh; no stress cases)
+#              the suites as modules, loaded by a static /init once
+#              failslab is set up (the io_wq allocation-failure cases),
+#              then a kmemleak scan (scripts/kmemleak.sh; no stress cases)
 # All of them run the KUNIT_CASE_SLOW stress cases, which the quick runs
 # leave out: task_work (adders, cancellers and an exiting owner at once,
 # 10^6 adds; fewer on uniprocessor KASAN) and io-wq (teardown racing
@@ -33,7 +33,7 @@ for c in $CONFIGS; do
 	start=$(now)
 	if [ "$c" = teardown ]; then
 		"$REPO/scripts/teardown.sh" && ok=1 || ok=0
-		ROWS+=("$(printf '%-12s %-28s %-24s %-40s %8s %6ss' teardown \
+		ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' teardown \
 			"$([ "$ok" -eq 1 ] && echo "complete (table above)" || echo failed)" - - \
 			"$(grep -cE "$REPORT_PAT|hard LOCKUP|detected stall|blocked for more than" \
 				"$WORK/teardown-logs/run-patched.log" 2>/dev/null || true)" \
@@ -60,10 +60,10 @@ for c in $CONFIGS; do
 			"$BUILD-$c/results-io_wq.ktap" 2>/dev/null || true) cases"
 		iowq="kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
 	fi
-	ROWS+=("$(printf '%-12s %-28s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
+	ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
 		"${iowq:-no stress line}" "${reports:-?}" "$(( $(now) - start ))")")
 	[ "$ok" -eq 1 ] || fail=1
 done
-printf '\n%-12s %-28s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
+printf '\n%-12s %-38s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
 printf '%s\n' "${ROWS[@]}"
 [ "$fail" -eq 0 ] || die "a configuration failed or its log holds a report (above)"
