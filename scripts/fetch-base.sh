@@ -73,7 +73,11 @@ step "recording Linux $KVER (Debian $PKG $VERSION) as the base commit" >&2
 # A fixed identity and date make the base commit id depend only on the
 # tarball, so base-commit: in the exported series is the same everywhere.
 export GIT_AUTHOR_DATE="2000-01-01T00:00:00 +0000" GIT_COMMITTER_DATE="2000-01-01T00:00:00 +0000"
+# gc.auto 0 before the first commit: that commit would otherwise start a
+# "git gc --auto" in the background, over the same objects as the repack
+# below, and race the move into place.
 git -C "$BASEREPO.tmp/src" init -q -b base &&
+git -C "$BASEREPO.tmp/src" config gc.auto 0 &&
 git -C "$BASEREPO.tmp/src" -c core.autocrlf=false add -A -f . &&
 git -C "$BASEREPO.tmp/src" -c user.name=base -c user.email=base@localhost \
 	commit -q -m "Linux $KVER (Debian $PKG $VERSION)" >&2 ||
@@ -85,7 +89,6 @@ git -C "$BASEREPO.tmp/src" -c user.name=base -c user.email=base@localhost \
 step "packing the base repository" >&2
 git -C "$BASEREPO.tmp/src" -c pack.window=0 repack -a -d -q ||
 	die "could not pack the base git repository"
-git -C "$BASEREPO.tmp/src" config gc.auto 0
 echo "Linux $KVER (Debian $PKG $VERSION)" > "$BASEREPO.tmp/src/.git/tw-version"
 mv "$BASEREPO.tmp/src" "$BASEREPO"
 rm -rf "$BASEREPO.tmp"
