@@ -10,8 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
-mapfile -t SERIES < <(series_files)
-touched=$(cd "$PATCHES" && cat "${SERIES[@]}" | sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' | sort -u)
+mapfile -t SERIES < <(series_paths)
+touched=$(cat "${SERIES[@]}" | sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' | sort -u)
 
 build() {
 	local name=$1; shift

@@ -6,7 +6,8 @@
 # (the work tree itself is left alone) and one build directory, so each
 # step after the first is an incremental build.  The configuration is the
 # suites' .kunitconfig; options that a patch does not have yet are dropped
-# by olddefconfig.  The C files each patch touches are built again with
+# by olddefconfig.  EACH_SERIES=fix builds the fix series only.  The C
+# files each patch touches are built again with
 # W=1; a warning there fails the patch.
 
 . "$(dirname "$0")/lib.sh"
@@ -15,8 +16,13 @@ TREE=$("$REPO/scripts/tree.sh" | tail -n1)
 BASEREF=$(cat "$TREE/.git/tw-base")
 EACH=$WORK/each-$BASE$SRCKEY
 OUT=$BUILD-each
-mapfile -t COMMITS < <(git -C "$TREE" rev-list --reverse "$BASEREF"..HEAD)
+# The fix series comes first, so each of its patches is built with only
+# the fix below it: it stands alone.  EACH_SERIES=fix stops there.
+TIP=HEAD
+[ "${EACH_SERIES:-all}" = fix ] && TIP=fix
+mapfile -t COMMITS < <(git -C "$TREE" rev-list --reverse "$BASEREF".."$TIP")
 [ ${#COMMITS[@]} -gt 0 ] || die "the work tree has no patches"
+NFIX=$(git -C "$TREE" rev-list --count "$BASEREF"..fix)
 
 if [ ! -d "$EACH/.git" ] && [ ! -f "$EACH/.git" ]; then
 	rm -rf "$EACH"
@@ -30,7 +36,8 @@ i=0
 for c in "${COMMITS[@]}"; do
 	i=$((i + 1))
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
-	step "[$i/${#COMMITS[@]}] building: $subject"
+	part=fix; [ "$i" -le "$NFIX" ] || part=tests
+	step "[$i/${#COMMITS[@]}] ($part) building: $subject"
 	git -C "$EACH" checkout -q --detach "$c" || die "could not check out $c in $EACH"
 	grep -h '^CONFIG_' "$REPO/.kunitconfig" > "$OUT/.config"
 	log=$OUT/build-$i.log
@@ -59,4 +66,4 @@ for c in "${COMMITS[@]}"; do
 		die "patch $i ($subject) builds with W=1 warnings in the files it touches"
 	fi
 done
-info "all ${#COMMITS[@]} patches build on their own"
+info "all ${#COMMITS[@]} patches build on their own (the first $NFIX, the fix series, with nothing of the tests series applied)"

@@ -10,14 +10,15 @@ STAGES=(
 	"work tree (fetch, apply)|scripts/tree.sh"
 	"harness tests|tests/harness.sh"
 	"checkpatch and kernel-doc|scripts/checkpatch.sh"
-	"each patch builds (W=1)|scripts/build-each.sh"
+	"each patch builds (W=1), the fix series before any test patch|scripts/build-each.sh"
 	"suites, UP UML|scripts/kunit.sh up"
 	"stress matrix, stress cases included: KASAN UML, SMP UML with lockdep, x86_64 KCSAN, x86_64 KASAN with kmemleak and failslab|env STRESS_CONFIGS=kasan_smp_kcsan-x86_kmemleak-x86 scripts/stress.sh"
 	"other configurations (modules, no io_uring, no KUnit)|scripts/build-configs.sh"
 	"documentation (Sphinx)|scripts/docs.sh"
 	"Rust: CONFIG_RUST=y UML, Rust test and doctests (trixie toolchain)|scripts/rust.sh"
-	"6.12 LTS backport: work tree, checkpatch, kernel-doc|env BASE=6.12 scripts/checkpatch.sh"
-	"6.12 LTS backport: suites, UP UML|env BASE=6.12 scripts/kunit.sh up"
+	"6.12 LTS backport: work tree, checkpatch, kernel-doc, recipients|env BASE=6.12 scripts/checkpatch.sh"
+	"6.12 LTS backport: each fix patch builds alone (W=1)|env BASE=6.12 EACH_SERIES=fix scripts/build-each.sh"
+	"6.12 LTS backport: suites (patches/6.12-tests, harness only), UP UML|env BASE=6.12 scripts/kunit.sh up"
 )
 declare -a TIMES
 total_start=$(now)

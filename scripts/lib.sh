@@ -19,11 +19,16 @@ fi
 TREE=${TREE:-$WORK/linux-$BASE$SRCKEY}
 BUILD=${BUILD:-$WORK/build-$BASE$SRCKEY}
 
+# Two series are applied, in this order: the fix (FIX_DIR), then the
+# tests, docs and Rust on top of it (TESTS_DIR).  In the work tree the
+# branch "fix" marks the last commit of the fix; "series" is the whole.
+# For 6.12 only the fix is sent; its tests directory is harness only.
 case "$BASE" in
-7.3) PATCHES=$REPO/patches ;;
-6.12) PATCHES=$REPO/patches/6.12 ;;
+7.3) FIX_DIR=$REPO/patches/fix TESTS_DIR=$REPO/patches/tests ;;
+6.12) FIX_DIR=$REPO/patches/6.12 TESTS_DIR=$REPO/patches/6.12-tests ;;
 *) echo "error: unknown BASE=$BASE (use 7.3 or 6.12)" >&2; exit 2 ;;
 esac
+SERIES_DIRS=("$FIX_DIR" "$TESTS_DIR")
 
 # ccache keyed on paths relative to $WORK, so that another clone of this
 # repository (another $WORK) hits what this one compiled.
@@ -77,14 +82,24 @@ need_build_deps() {
 	apt_get_install "${missing[@]}"
 }
 
-# series_files: the patch files named by $PATCHES/series, in order.
-series_files() { grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series"; }
+# series_files DIR: the patch files named by DIR/series, in order.
+series_files() { grep -v '^[[:space:]]*\(#\|$\)' "$1/series"; }
+
+# series_paths: every patch of both series, fix first, as full paths.
+series_paths() {
+	local d
+	for d in "${SERIES_DIRS[@]}"; do
+		series_files "$d" | sed "s|^|$d/|"
+	done
+}
 
 # patches_id: a hash of what patches/ holds for this base (series, patches,
-# cover letter), to tell whether patches/ changed since a tree was made.
+# cover letters), to tell whether patches/ changed since a tree was made.
 patches_id() {
-	(cd "$PATCHES" && cat series $(series_files) 0000-cover-letter.patch 2>/dev/null) |
-		sha1sum | cut -c1-40
+	local d
+	for d in "${SERIES_DIRS[@]}"; do
+		(cd "$d" && cat series $(series_files "$d") 0000-cover-letter.patch 2>/dev/null)
+	done | sha1sum | cut -c1-40
 }
 
 # mirror_uri ARCHIVE: the first URI of the machine's apt sources whose path

@@ -8,6 +8,9 @@
 #   KERNEL_SRC=DIR  use DIR (a git tree or a plain directory) as the base
 #                   instead of the Debian package; DIR is only ever read.
 #   FRESH=1         throw the work tree away and apply patches/ again.
+#
+# The fix series is applied first and the branch "fix" left at its last
+# commit; the tests series follows on the checked-out branch "series".
 
 . "$(dirname "$0")/lib.sh"
 
@@ -55,8 +58,10 @@ else
 	BASEDESC=$(cat "$BASEREPO/.git/tw-version")
 fi
 
-[ -f "$PATCHES/series" ] || die "no $PATCHES/series: nothing to apply"
-mapfile -t SERIES < <(series_files)
+for d in "${SERIES_DIRS[@]}"; do
+	[ -f "$d/series" ] || die "no $d/series: nothing to apply"
+done
+mapfile -t SERIES < <(series_paths)
 
 # --- an existing work tree ----------------------------------------------------
 if [ -d "$TREE/.git" ] && [ -z "${FRESH:-}" ]; then
@@ -113,22 +118,31 @@ echo "$BASEDESC" > "$NEW/.git/tw-version"
 git -C "$NEW" config user.name >/dev/null || git -C "$NEW" config user.name "$(git -C "$REPO" config user.name || echo unknown)"
 git -C "$NEW" config user.email >/dev/null || git -C "$NEW" config user.email "$(git -C "$REPO" config user.email || echo unknown@localhost)"
 
-step "applying ${#SERIES[@]} patches from ${PATCHES#$REPO/}" >&2
-for p in "${SERIES[@]}"; do
-	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
-	info "$p" >&2
-	if ! out=$(git -C "$NEW" am -q --3way --keep-cr "$PATCHES/$p" 2>&1); then
-		printf '%s\n' "$out" >&2
-		git -C "$NEW" am --abort >/dev/null 2>&1 || true
-		die "patch $p does not apply to $BASEDESC (failing hunk above); the partial tree, at the patch before it, is $NEW; ${TREE} was not changed"
+# The branch "fix" marks the end of the fix series, "series" the end of
+# both; "git rebase -i" in the work tree moves "fix" along
+# (rebase.updateRefs), so that "make export" can split them again.
+git -C "$NEW" config rebase.updateRefs true
+for d in "${SERIES_DIRS[@]}"; do
+	mapfile -t PS < <(series_files "$d")
+	step "applying ${#PS[@]} patches from ${d#$REPO/}" >&2
+	for p in "${PS[@]}"; do
+		[ -f "$d/$p" ] || die "${d#$REPO/}/series names $p, but $d/$p does not exist"
+		info "${d#$REPO/}/$p" >&2
+		if ! out=$(git -C "$NEW" am -q --3way --keep-cr "$d/$p" 2>&1); then
+			printf '%s\n' "$out" >&2
+			git -C "$NEW" am --abort >/dev/null 2>&1 || true
+			die "patch ${d#$REPO/}/$p does not apply to $BASEDESC (failing hunk above); the partial tree, at the patch before it, is $NEW; ${TREE} was not changed"
+		fi
+	done
+	# The cover letter's text lives in the branch description, so that
+	# 'make export' writes the same cover letter again.
+	branch=series
+	[ "$d" = "$FIX_DIR" ] && { branch=fix; git -C "$NEW" branch -f fix HEAD; }
+	if [ -f "$d/0000-cover-letter.patch" ]; then
+		git -C "$NEW" config "branch.$branch.description" \
+			"$("$REPO/scripts/cover.sh" read "$d/0000-cover-letter.patch")"
 	fi
 done
-# The cover letter's text lives in the branch description, so that
-# 'make export' writes the same cover letter again.
-if [ -f "$PATCHES/0000-cover-letter.patch" ]; then
-	git -C "$NEW" config branch.series.description \
-		"$("$REPO/scripts/cover.sh" read "$PATCHES/0000-cover-letter.patch")"
-fi
 echo "$(git -C "$NEW" rev-parse HEAD) $(patches_id)" > "$NEW/.git/tw-applied"
 # Worktrees of the old tree (build-each's checkout) go with it.
 rm -rf "$TREE" "$WORK/each-$BASE$SRCKEY"
