@@ -28,7 +28,7 @@ CPTREE=$TREE
 if [ "$BASE" != 7.3 ]; then
 	CPTREE=$(BASE=7.3 KERNEL_SRC= "$REPO/scripts/fetch-base.sh" | tail -n1)
 fi
-step "checkpatch.pl --strict on ${#SERIES[@]} patches of ${SERIES_DIRS[*]#$REPO/} (from $(cat "$CPTREE/.git/tw-version" 2>/dev/null || echo "$CPTREE"))"
+step "checkpatch.pl --strict on ${#SERIES[@]} patches of ${SERIES_DIRS[*]#"$REPO"/} (from $(cat "$CPTREE/.git/tw-version" 2>/dev/null || echo "$CPTREE"))"
 for p in "${SERIES[@]}"; do
 	out=$(cd "$CPTREE" && perl scripts/checkpatch.pl --strict --show-types --terse \
 		--ignore MISSING_SIGN_OFF,UNKNOWN_COMMIT_ID "$p" 2>&1) || true
@@ -41,13 +41,13 @@ for p in "${SERIES[@]}"; do
 		problems="$out"
 	fi
 	if [ -n "$problems" ]; then
-		info "FAIL ${p#$REPO/}"
+		info "FAIL ${p#"$REPO"/}"
 		printf '%s\n' "$problems" | sed 's/^/        /'
 		fail=1
 	elif printf '%s\n' "$out" | grep -q 'WARNING:FILE_PATH_CHANGES:'; then
-		info "ok   ${p#$REPO/} (adds files; no MAINTAINERS change: see checkpatch.sh)"
+		info "ok   ${p#"$REPO"/} (adds files; no MAINTAINERS change: see checkpatch.sh)"
 	else
-		info "ok   ${p#$REPO/}"
+		info "ok   ${p#"$REPO"/}"
 	fi
 done
 
@@ -68,11 +68,11 @@ done
 SENT=("$FIX_DIR")
 [ "$BASE" = 7.3 ] && SENT+=("$TESTS_DIR")
 for d in "${SENT[@]}"; do
-	step "scripts/get_maintainer.pl: the cover letter of ${d#$REPO/} lists every recipient"
+	step "scripts/get_maintainer.pl: the cover letter of ${d#"$REPO"/} lists every recipient"
 	mapfile -t PS < <(series_files "$d")
 	recipients=$(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 		--no-rolestats --no-tree $(printf "$d/%s " "${PS[@]}") 2>/dev/null) ||
-		die "get_maintainer.pl failed on ${d#$REPO/} (run it by hand in $TREE to see why)"
+		die "get_maintainer.pl failed on ${d#"$REPO"/} (run it by hand in $TREE to see why)"
 	missing=0
 	while IFS= read -r r; do
 		addr=$(sed -n 's/.*<\(.*\)>.*/\1/p' <<<"$r")
@@ -84,6 +84,6 @@ for d in "${SENT[@]}"; do
 			missing=1
 		fi
 	done <<<"$recipients"
-	[ "$missing" -eq 0 ] || { warn "add the missing recipients to ${d#$REPO/}/recipients, then make export"; fail=1; }
+	[ "$missing" -eq 0 ] || { warn "add the missing recipients to ${d#"$REPO"/}/recipients, then make export"; fail=1; }
 done
 [ "$fail" -eq 0 ] || die "checkpatch, kernel-doc or get_maintainer found problems (above)"

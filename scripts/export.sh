@@ -87,7 +87,7 @@ if [ -n "$CHECK" ]; then
 	for d in "${SERIES_DIRS[@]}"; do
 		mkdir -p "$d"
 		if ! out=$(diff -ru --exclude='*.md' --exclude=recipients "$d" "$tmp/${d##*/}" 2>&1); then
-			echo "${d#$REPO/}/ differs from the work tree $TREE (run 'make export' to write it):"
+			echo "${d#"$REPO"/}/ differs from the work tree $TREE (run 'make export' to write it):"
 			printf '%s\n' "$out" | grep -E '^(Only in|diff |[-+]Subject)' | head -n 20
 			rc=1
 		fi
@@ -101,5 +101,5 @@ for d in "${SERIES_DIRS[@]}"; do
 done
 # The work tree now holds exactly what patches/ does.
 echo "$(git -C "$TREE" rev-parse HEAD) $(patches_id)" > "$TREE/.git/tw-applied"
-info "exported $nfix fix patches to ${FIX_DIR#$REPO/}/ and $ntests to ${TESTS_DIR#$REPO/}/, with their cover letters"
+info "exported $nfix fix patches to ${FIX_DIR#"$REPO"/}/ and $ntests to ${TESTS_DIR#"$REPO"/}/, with their cover letters"
 git -C "$REPO" status --short -- "${SERIES_DIRS[@]}" | sed 's/^/    /'

@@ -61,7 +61,6 @@ fi
 for d in "${SERIES_DIRS[@]}"; do
 	[ -f "$d/series" ] || die "no $d/series: nothing to apply"
 done
-mapfile -t SERIES < <(series_paths)
 
 # --- an existing work tree ----------------------------------------------------
 if [ -d "$TREE/.git" ] && [ -z "${FRESH:-}" ]; then
@@ -124,14 +123,14 @@ git -C "$NEW" config user.email >/dev/null || git -C "$NEW" config user.email "$
 git -C "$NEW" config rebase.updateRefs true
 for d in "${SERIES_DIRS[@]}"; do
 	mapfile -t PS < <(series_files "$d")
-	step "applying ${#PS[@]} patches from ${d#$REPO/}" >&2
+	step "applying ${#PS[@]} patches from ${d#"$REPO"/}" >&2
 	for p in "${PS[@]}"; do
-		[ -f "$d/$p" ] || die "${d#$REPO/}/series names $p, but $d/$p does not exist"
-		info "${d#$REPO/}/$p" >&2
+		[ -f "$d/$p" ] || die "${d#"$REPO"/}/series names $p, but $d/$p does not exist"
+		info "${d#"$REPO"/}/$p" >&2
 		if ! out=$(git -C "$NEW" am -q --3way --keep-cr "$d/$p" 2>&1); then
 			printf '%s\n' "$out" >&2
 			git -C "$NEW" am --abort >/dev/null 2>&1 || true
-			die "patch ${d#$REPO/}/$p does not apply to $BASEDESC (failing hunk above); the partial tree, at the patch before it, is $NEW; ${TREE} was not changed"
+			die "patch ${d#"$REPO"/}/$p does not apply to $BASEDESC (failing hunk above); the partial tree, at the patch before it, is $NEW; ${TREE} was not changed"
 		fi
 	done
 	# The cover letter's text lives in the branch description, so that

@@ -114,8 +114,8 @@ expect_fail "export refuses uncommitted edits" "commit them" make -s -C "$T/repo
 git -C "$tree" commit -q -a -m "task_work: harness test commit"
 expect_fail "export-check sees an unexported commit" "make export" make -s -C "$T/repo" export-check
 if run make -s export >/dev/null 2>&1 && run make -s export-check >/dev/null 2>&1 &&
-   [ "$(grep -c . "$T/repo/${TESTS_DIR#$REPO/}/series")" -eq $(($(series_files "$TESTS_DIR" | wc -l) + 1)) ] &&
-   [ "$(series_files "$T/repo/${FIX_DIR#$REPO/}" | wc -l)" -eq "$(series_files "$FIX_DIR" | wc -l)" ]; then
+   [ "$(grep -c . "$T/repo/${TESTS_DIR#"$REPO"/}/series")" -eq $(($(series_files "$TESTS_DIR" | wc -l) + 1)) ] &&
+   [ "$(series_files "$T/repo/${FIX_DIR#"$REPO"/}" | wc -l)" -eq "$(series_files "$FIX_DIR" | wc -l)" ]; then
 	ok "export writes the new commit to the tests series, and export-check passes again"
 else
 	ko "export did not write the new commit to the tests series alone"
@@ -124,7 +124,7 @@ git -C "$T/repo" checkout -q -- patches && git -C "$T/repo" clean -q -fd patches
 
 step "a patch that does not apply"
 export KERNEL_SRC=$T/mini
-first=${SERIES[0]#$REPO/}
+first=${SERIES[0]#"$REPO"/}
 # Change a removed line of the diff (they start with a tab after the "-").
 sed -i '0,/^-\t/s/^-\t\(.*\)$/-\t\1 broken/' "$T/repo/$first"
 expect_fail "a broken patch is named" "patch $first does not apply" env FRESH=1 make -s -C "$T/repo" tree
