@@ -11,7 +11,7 @@
 #   make kunit-smp     the suites on SMP UML with PREEMPT and lockdep
 #   make build-each    build every patch of the series on its own
 #   make checkpatch    checkpatch.pl --strict and kernel-doc on the series
-#   make build-configs build with the tests as modules, without io_uring, without KUnit
+#   make build-configs build with KUnit as a module, without io_uring, without KUnit
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y

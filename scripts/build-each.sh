@@ -39,7 +39,7 @@ for c in "${COMMITS[@]}"; do
 	part=fix; [ "$i" -le "$NFIX" ] || part=tests
 	step "[$i/${#COMMITS[@]}] ($part) building: $subject"
 	git -C "$EACH" checkout -q --detach "$c" || die "could not check out $c in $EACH"
-	grep -h '^CONFIG_' "$REPO/.kunitconfig" > "$OUT/.config"
+	grep -h '^CONFIG_' "$KUNITCONFIG" > "$OUT/.config"
 	log=$OUT/build-$i.log
 	start=$(now)
 	if ! { make -C "$EACH" ARCH=um O="$OUT" olddefconfig &&

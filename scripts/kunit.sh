@@ -14,8 +14,8 @@
 CONFIG=${1:-up}
 # Suites that must show up in the results; a suite missing from the run is
 # a failure, not a pass.
-SUITES=${SUITES:-$(sed -n 's/^# suite: //p' "$REPO/.kunitconfig")}
-ARGS=(--kunitconfig="$REPO/.kunitconfig")
+SUITES=${SUITES:-$(expected_suites ${STRESS_ALL:+all})}
+ARGS=(--kunitconfig="$KUNITCONFIG")
 case "$CONFIG" in
 up) ;;
 smp)

@@ -23,9 +23,13 @@ BUILD=${BUILD:-$WORK/build-$BASE$SRCKEY}
 # tests, docs and Rust on top of it (TESTS_DIR).  In the work tree the
 # branch "fix" marks the last commit of the fix; "series" is the whole.
 # For 6.12 only the fix is sent; its tests directory is harness only.
+# KUNITCONFIG: the suites' configuration on that base (6.12 has no
+# io_uring_fallback suite: its exit fallback is another one).
 case "$BASE" in
-7.3) FIX_DIR=$REPO/patches/fix TESTS_DIR=$REPO/patches/tests ;;
-6.12) FIX_DIR=$REPO/patches/6.12 TESTS_DIR=$REPO/patches/6.12-tests ;;
+7.3) FIX_DIR=$REPO/patches/fix TESTS_DIR=$REPO/patches/tests
+     KUNITCONFIG=$REPO/.kunitconfig ;;
+6.12) FIX_DIR=$REPO/patches/6.12 TESTS_DIR=$REPO/patches/6.12-tests
+      KUNITCONFIG=$REPO/configs/6.12.kunitconfig ;;
 *) echo "error: unknown BASE=$BASE (use 7.3 or 6.12)" >&2; exit 2 ;;
 esac
 SERIES_DIRS=("$FIX_DIR" "$TESTS_DIR")
@@ -80,6 +84,15 @@ need_build_deps() {
 	fi
 	step "installing build dependencies: ${missing[*]}"
 	apt_get_install "${missing[@]}"
+}
+
+# expected_suites [all]: the suites a run must show, from the "# suite:"
+# lines of $KUNITCONFIG, and with "all" its "# stress suite:" lines too
+# (suites of KUNIT_CASE_SLOW cases only, which --filter "speed>slow"
+# leaves out altogether).
+expected_suites() {
+	sed -n 's/^# suite: //p' "$KUNITCONFIG"
+	[ "${1:-}" != all ] || sed -n 's/^# stress suite: //p' "$KUNITCONFIG"
 }
 
 # series_files DIR: the patch files named by DIR/series, in order.

@@ -39,4 +39,4 @@ unshare -m --propagation private /bin/bash -euc '
 ' rust "$ROOT" "$TREE" "$OUT" "$REPO" "$JSON" || status=$?
 
 [ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see $OUT/test.log"
-python3 "$REPO/scripts/summary.py" rust "$JSON" "$status" "$OUT/summary.txt" task_work io_wq rust_kernel_task_work rust_doctests_kernel
+python3 "$REPO/scripts/summary.py" rust "$JSON" "$status" "$OUT/summary.txt" task_work io_wq io_uring_fallback rust_kernel_task_work rust_doctests_kernel

@@ -7,10 +7,9 @@
 #   smp        UML with ncpus=4, PREEMPT, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP
 #   kcsan-x86  x86_64 under QEMU (KVM when a test boot shows it works,
 #              else TCG), 4 vCPUs, KCSAN, lockdep
-#   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak, failslab:
-#              the suites as modules, loaded by a static /init once
-#              failslab is set up (the io_wq allocation-failure cases),
-#              then a kmemleak scan (scripts/kmemleak.sh; no stress cases)
+#   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak: the
+#              suites at boot, then a kmemleak scan asked for by a static
+#              /init (scripts/kmemleak.sh; no stress cases)
 # All of them run the KUNIT_CASE_SLOW stress cases, which the quick runs
 # leave out: task_work (adders, cancellers and an exiting owner at once,
 # 10^6 adds; fewer on uniprocessor KASAN) and io-wq (teardown racing
@@ -50,14 +49,15 @@ for c in $CONFIGS; do
 	result=$(cat "$BUILD-$c/summary.txt" 2>/dev/null || echo "no results")
 	reports=$(grep -cE "$REPORT_PAT" \
 		"$BUILD-$c/test.log" 2>/dev/null || true)
-	ops=$(sed -n 's/.*task_work_test_stress: .*: \([0-9]*\) operations on \([0-9]*\) CPUs.*/\1 ops, \2 CPUs/p' \
+	# These read the closing kunit_info() lines of the stress cases
+	# (kernel/task_work_kunit.c, io_uring/io-wq_kunit.c): change both together.
+	ops=$(sed -n 's/.*task_work_stress_add_cancel_run_exit: .*: \([0-9]*\) operations on \([0-9]*\) CPUs.*/\1 ops, \2 CPUs/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
-	iowq=$(sed -n 's/.*io_wq_test_stress_teardown: \([0-9]*\) rounds: \([0-9]*\) requests asked for, \([0-9]*\) queued, [0-9]* own cancels, \([0-9]*\) cancelled by teardown.*/\1 rounds, \3 queued, \4 by teardown/p' \
+	iowq=$(sed -n 's/.*io_wq_test_stress_teardown_races_creation: \([0-9]*\) rounds: \([0-9]*\) requests queued, [0-9]* own cancels, \([0-9]*\) taken by teardown.*/\1 rounds, \2 queued, \3 by teardown/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
 	if [ "$c" = kmemleak-x86 ]; then
-		# No stress cases here: what it adds is failslab and kmemleak.
-		ops="failslab: $(grep -cE '^ *ok [0-9]+ io_wq_test_create_worker_(alloc|cont)_fails$' \
-			"$BUILD-$c/results-io_wq.ktap" 2>/dev/null || true) cases"
+		# No stress cases here: what it adds is kmemleak.
+		ops="built-in suites"
 		iowq="kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
 	fi
 	ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \

@@ -1,38 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kunit-init: the whole user space of the x86_64 kmemleak and
- * fault-injection run (scripts/kmemleak.sh, configuration kmemleak-x86 of
- * make stress).  Built static and booted as /init of an initramfs.
+ * kunit-init: the whole user space of the x86_64 kmemleak run
+ * (scripts/kmemleak.sh, configuration kmemleak-x86 of make stress).
+ * Built static and booted as /init of an initramfs.
  *
- * The KUnit suites are modules here.  Two things a KUnit run cannot do by
- * itself need user space, and this program does them:
+ * The KUnit suites are built in and have run by the time this program
+ * starts.  What a KUnit run cannot do by itself is have kmemleak report:
+ * kmemleak reports only after a scan, and its first automatic scan comes
+ * a minute after boot.  This program
  *
- *  1. failslab leaves allocations that may sleep alone while its
- *     ignore-gfp-wait knob is set (the default, and only debugfs clears
- *     it), so the io_wq suite's allocation-failure cases skip unless user
- *     space has cleared it first.  This program clears the knob
- *     (probability stays 0: only a task's own fail_nth makes an
- *     allocation fail) and then loads the test modules, whose suites run
- *     as they load.  (A built-in suite run at boot cannot be run again
- *     for this through /sys/kernel/debug/kunit/<suite>/run: a case that
- *     skipped once stays skipped.)  It copies each suite's results file,
- *     which is KTAP, to the second serial port, /dev/ttyS1, between
- *     marker lines: not to the console, where the kernel prints from a
- *     thread of its own and its lines would land in the middle of the
- *     KTAP.
- *  2. kmemleak reports only after a scan, and its first automatic scan
- *     comes a minute after boot.  This program asks for scans, copies
- *     /sys/kernel/debug/kmemleak to /dev/ttyS1 and prints a count of the
- *     objects it lists.  The harness loads samples/kmemleak's module,
- *     which leaks on purpose, with the others: a scan that does not list
- *     its leaks has not worked.
+ *  1. loads samples/kmemleak's module, which leaks on purpose: a scan
+ *     that does not list its leaks has not worked;
+ *  2. copies each suite's results file, which is KTAP, to the second
+ *     serial port, /dev/ttyS1, between marker lines: not to the console,
+ *     where the kernel prints from a thread of its own and its lines
+ *     would land in the middle of the KTAP;
+ *  3. asks for scans, copies /sys/kernel/debug/kmemleak to /dev/ttyS1
+ *     and prints a count of the objects it lists;
+ *  4. unloads the module (after the scan, so that the report names its
+ *     functions) and restarts the machine, which QEMU's -no-reboot turns
+ *     into an exit.
  *
- * Then it unloads the modules (after the scan, so that the report names
- * their functions) and restarts the machine, which QEMU's -no-reboot
- * turns into an exit.
- *
- * Kernel command line: kunit_init.modules=task_work_kunit,io-wq_kunit
- * (modules to load, from /lib/<name>.ko, and unload, by module name) and
+ * Kernel command line: kunit_init.modules=kmemleak-test (modules to
+ * load, from /lib/<name>.ko, and unload, by module name) and
  * kunit_init.suites=task_work,io_wq (the suites whose results to copy).
  * Every line this program prints on the console starts with
  * "kunit-init: ".  On /dev/ttyS1 it writes only copies: each suite's
@@ -150,7 +140,7 @@ static int load_module(const char *name)
 		say("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	say("loading %s (its suites run now)", path);
+	say("loading %s", path);
 	ret = syscall(SYS_finit_module, fd, "", 0);
 	close(fd);
 	if (ret) {
@@ -203,12 +193,7 @@ int main(void)
 		stop(1);
 	}
 
-	/* 1. Allocation failures on demand, then the suites. */
-	if (write_file(DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
-	    write_file(DEBUGFS "/failslab/verbose", "0"))
-		stop(1);
-	say("failslab: ignore-gfp-wait=N (fail_nth only; probability 0)");
-
+	/* 1. The control module, then the results of the suites. */
 	mods = cmdline_value("kunit_init.modules", mbuf, sizeof(mbuf));
 	suites = cmdline_value("kunit_init.suites", sbuf, sizeof(sbuf));
 	if (!mods || !suites) {
@@ -228,7 +213,7 @@ int main(void)
 	}
 
 	/*
-	 * 2. kmemleak lists only objects older than five seconds
+	 * 3. kmemleak lists only objects older than five seconds
 	 * (MSECS_MIN_AGE in mm/kmemleak.c): let the last case's allocations
 	 * reach that age.  This is kmemleak's rule, not a wait for the
 	 * tests, which have all returned by now.  And it does not report an
@@ -244,7 +229,7 @@ int main(void)
 	say("kmemleak listed %ld objects (report copied to /dev/ttyS1)", leaks);
 
 	/*
-	 * 3. Unload the modules, last: their exit paths run under KASAN too,
+	 * 4. Unload the modules, last: their exit paths run under KASAN too,
 	 * and kmemleak's report above names functions of loaded modules.
 	 */
 	for (mod = strtok_r(modlist, ",", &save); mod; mod = strtok_r(NULL, ",", &save))
