@@ -42,6 +42,8 @@ for c in "${COMMITS[@]}"; do
 	grep -h '^CONFIG_' "$KUNITCONFIG" > "$OUT/.config"
 	log=$OUT/build-$i.log
 	start=$(now)
+	stamp=$OUT/.step-$i.stamp
+	touch "$stamp"
 	if ! { make -C "$EACH" ARCH=um O="$OUT" olddefconfig &&
 	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" ${EXTRA_MAKE:-}; } \
 	       > "$log" 2>&1; then
@@ -50,9 +52,17 @@ for c in "${COMMITS[@]}"; do
 	fi
 	# W=1 over the whole tree drowns in other files' warnings; rebuild
 	# the objects of the C files this patch touches with W=1 instead.
-	# (Only those this configuration builds: not rust/ without CONFIG_RUST.)
-	objs=$(git -C "$EACH" diff --name-only "$c~1" "$c" -- '*.c' | sed 's/\.c$/.o/' |
-		while read -r o; do if [ -f "$OUT/$o" ]; then echo "$o"; fi; done)
+	# A C file that another one #includes (io-wq_kunit.c in io-wq.c) is
+	# built through its includer.  Only objects this step rebuilt count:
+	# those this configuration builds (not rust/ without CONFIG_RUST),
+	# and not a stale object an older version of the series left in $OUT.
+	objs=$(git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
+		while read -r f; do
+			inc=$(grep -l "^#include \"$(basename "$f")\"" "$EACH/$(dirname "$f")"/*.c 2>/dev/null | head -n1)
+			[ -z "$inc" ] || f=${inc#"$EACH"/}
+			o=${f%.c}.o
+			if [ "$OUT/$o" -nt "$stamp" ]; then echo "$o"; fi
+		done | sort -u)
 	warnings=
 	if [ -n "$objs" ]; then
 		make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 $objs \
