@@ -3,14 +3,15 @@
 #
 # make bench: apply patches/bench (benchmark suites, not part of the
 # series) on top of the work tree in a checkout of its own, run them under
-# UML with kunit.py, and turn the numbers they print into a table, a CSV
-# file and a log-log plot in bench/.  The last line is the headline.
+# UML with kunit.py, and turn the numbers they print into tables, CSV
+# files and a log-log plot in bench/.  The last two lines are the headline.
 #
 # BENCH_ARCH=x86_64 runs them on x86_64 under QEMU with KVM instead (SMP
 # kernel, 2 vCPUs), with results in bench/x86_64/.  A short test boot
 # decides whether KVM really works here; under TCG the times would be the
 # emulator's, so the run stops there unless BENCH_TCG=1.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
@@ -67,7 +68,18 @@ echo "N,M,old_ns,new_ns,floor_ns,old_visits,new_visits,floor_visits,old_irqoff_m
 sed -n 's/.*BENCH,\([0-9,]*\).*/\1/p' "$LOG" | sort -t, -k1,1n -k2,2n >> "$CSV"
 echo "W,N,base_ns,gated_ns,base_walks,gated_walks" > "$IOWQ"
 sed -n 's/.*IOWQ,\([0-9,]*\).*/\1/p' "$LOG" >> "$IOWQ"
-[ "$(wc -l < "$CSV")" -gt 1 ] || die "no BENCH lines in $LOG"
+# The line formats below are printed by kunit_info() in
+# kernel/task_work_bench.c (BENCH, RVE) and io_uring/io-wq_bench.c (IOWQ,
+# IOWQTD) of patches/bench; change them together.
+RVE=$RES/runs_vs_entries.csv
+TD=$RES/io_wq_teardown.csv
+echo "layout,N,M,runs_ns,entries_ns,runs_min,runs_max,entries_min,entries_max,lists" > "$RVE"
+sed -n 's/.*RVE,\([a-z]*,[0-9,]*\).*/\1/p' "$LOG" >> "$RVE"
+echo "W,N,P,base_ns,new_ns,base_walks,new_walks,base_irqoff_ns,new_irqoff_ns" > "$TD"
+sed -n 's/.*IOWQTD,\([0-9,]*\).*/\1/p' "$LOG" >> "$TD"
+for f in "$CSV" "$RVE" "$TD"; do
+	[ "$(wc -l < "$f")" -gt 1 ] || die "no benchmark lines for $(basename "$f") in $LOG"
+done
 
 printf '\ntask_work: cancel the M oldest of N queued works (median ns per list of N; irqoff = longest call)\n'
 awk -F, 'NR == 1 { printf "%7s %7s %12s %10s %10s %8s %9s %12s %10s %6s\n", "N", "M", "old ns", "new ns", "floor ns", "old/new", "new/floor", "irqoff old", "irqoff new", "lists"; next }
@@ -76,6 +88,13 @@ printf '\nio-wq: W idle workers exit against N = 10000 queued works (median ns)\
 awk -F, 'NR == 1 { printf "%5s %12s %10s %8s %11s %12s\n", "W", "base ns", "gated ns", "ratio", "base walks", "gated walks"; next }
 	{ printf "%5d %12d %10d %7.0fx %11d %12d\n", $1, $3, $4, $3 / ($4 ? $4 : 1), $5, $6 }' "$IOWQ"
 printf '(gated: mean of 1000 teardowns in a row; UML'"'"'s clock moves in 256 ns steps)\n'
+printf '\ntask_work_cancel_match_all(): runs of matches vs one match at a time (us per list; median [min-max] of 11)\n'
+awk -F, 'NR == 1 { printf "%-7s %7s %7s %24s %24s %7s\n", "layout", "N", "M", "runs us", "entries us", "r/e"; next }
+	{ printf "%-7s %7d %7d %8.1f [%6.1f-%6.1f] %8.1f [%6.1f-%6.1f] %6.2fx\n", $1, $2, $3, $4 / 1000, $6 / 1000, $7 / 1000, $5 / 1000, $8 / 1000, $9 / 1000, $4 / $5 }' "$RVE"
+printf '\nio-wq teardown: W workers, N unrelated works, P pending creation requests (median of 5)\n'
+awk -F, 'NR == 1 { printf "%4s %7s %4s | %6s %10s %11s | %6s %10s %11s\n", "W", "N", "P", "walks", "7.3 us", "irqoff us", "walks", "series us", "irqoff us"; next }
+	{ printf "%4d %7d %4d | %6d %10.1f %11.1f | %6d %10.1f %11.1f\n", $1, $2, $3, $6, $4 / 1000, $8 / 1000, $7, $5 / 1000, $9 / 1000 }' "$TD"
+printf '(7.3: task_work_cancel_match() until NULL, from io_wq_exit_start() and again from io_wq_exit_workers();\n series: io_wq_exit_start() only, skipped when nothing is counted; irqoff: the longest single walk)\n'
 
 if ! command -v gnuplot >/dev/null 2>&1; then
 	if [ "$(id -u)" -eq 0 ]; then apt_get_install gnuplot-nox; else warn "no gnuplot (apt-get install gnuplot-nox): no plot"; fi
@@ -98,5 +117,7 @@ plot for [n in "1000 10000 100000"] "< awk -F, '\$1 == " . n . "' $CSV" using 2:
 GP
 	info "plot: $RES/task_work.png"
 fi
-info "CSV: $CSV, $IOWQ"
+info "CSV: $CSV, $IOWQ, $RVE, $TD"
+# The headline: the last lines.
+awk -F, '$1 == 64 && $2 == 10000 && $3 == 0 { printf "bench: io-wq teardown W=64 N=10000 pending=0 walks base=%d new=%d\n", $6, $7 }' "$TD"
 awk -F, '$1 == 10000 && $2 == 1000 { printf "bench: N=10000 M=1000 old/new=%.0fx new/floor=%.2fx\n", $3 / $4, $4 / $5 }' "$CSV"

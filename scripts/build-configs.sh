@@ -7,6 +7,7 @@
 # only; the suites themselves run in kunit.sh.  Compiler warnings in the
 # files the series touches fail the build.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)

@@ -10,6 +10,7 @@
 # files each patch touches are built again with
 # W=1; a warning there fails the patch.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
@@ -31,6 +32,8 @@ if [ ! -d "$EACH/.git" ] && [ ! -f "$EACH/.git" ]; then
 		die "could not make a checkout for per-patch builds in $EACH"
 fi
 mkdir -p "$OUT"
+# EXTRA_MAKE: more make arguments, split at white space.
+read -r -d "" -a EXTRA <<< "${EXTRA_MAKE:-}" || true
 
 i=0
 for c in "${COMMITS[@]}"; do
@@ -45,7 +48,7 @@ for c in "${COMMITS[@]}"; do
 	stamp=$OUT/.step-$i.stamp
 	touch "$stamp"
 	if ! { make -C "$EACH" ARCH=um O="$OUT" olddefconfig &&
-	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" ${EXTRA_MAKE:-}; } \
+	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" "${EXTRA[@]}"; } \
 	       > "$log" 2>&1; then
 		tail -n 30 "$log"
 		die "patch $i ($subject) does not build; full log: $log"
@@ -56,7 +59,7 @@ for c in "${COMMITS[@]}"; do
 	# built through its includer.  Only objects this step rebuilt count:
 	# those this configuration builds (not rust/ without CONFIG_RUST),
 	# and not a stale object an older version of the series left in $OUT.
-	objs=$(git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
+	mapfile -t objs < <(git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
 		while read -r f; do
 			inc=$(grep -l "^#include \"$(basename "$f")\"" "$EACH/$(dirname "$f")"/*.c 2>/dev/null | head -n1)
 			[ -z "$inc" ] || f=${inc#"$EACH"/}
@@ -64,13 +67,14 @@ for c in "${COMMITS[@]}"; do
 			if [ "$OUT/$o" -nt "$stamp" ]; then echo "$o"; fi
 		done | sort -u)
 	warnings=
-	if [ -n "$objs" ]; then
-		make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 $objs \
-			> "$OUT/w1-$i.log" 2>&1 || { tail -n 30 "$OUT/w1-$i.log"; die "patch $i: W=1 build of $objs failed"; }
+	if [ ${#objs[@]} -gt 0 ]; then
+		make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 "${objs[@]}" \
+			> "$OUT/w1-$i.log" 2>&1 || { tail -n 30 "$OUT/w1-$i.log"; die "patch $i: W=1 build of ${objs[*]} failed"; }
 		warnings=$(grep ': warning: ' "$OUT/w1-$i.log" || true)
 	fi
-	info "built in $(( $(now) - start ))s; W=1 on ${objs:-nothing}: $( [ -z "$warnings" ] && echo clean || echo warnings)" | tr '\n' ' '
-	echo
+	wstate=clean
+	[ -z "$warnings" ] || wstate=warnings
+	info "built in $(( $(now) - start ))s; W=1 on ${objs[*]:-nothing}: $wstate"
 	if [ -n "$warnings" ]; then
 		printf '%s\n' "$warnings" | head -n 20
 		die "patch $i ($subject) builds with W=1 warnings in the files it touches"

@@ -4,6 +4,7 @@
 # Everything CI runs, stage by stage, with the time each stage took.
 # Stops at the first failing stage and says which one it was.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 STAGES=(

@@ -12,6 +12,7 @@
 # except the reminder that new files may need a MAINTAINERS entry, which is
 # printed next to the patch instead.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
@@ -26,7 +27,7 @@ use_debian_python python3-ply python3-git
 # backport is checked, as stable maintainers do, with the mainline script.
 CPTREE=$TREE
 if [ "$BASE" != 7.3 ]; then
-	CPTREE=$(BASE=7.3 KERNEL_SRC= "$REPO/scripts/fetch-base.sh" | tail -n1)
+	CPTREE=$(BASE=7.3 KERNEL_SRC="" "$REPO/scripts/fetch-base.sh" | tail -n1)
 fi
 step "checkpatch.pl --strict on ${#SERIES[@]} patches of ${SERIES_DIRS[*]#"$REPO"/} (from $(cat "$CPTREE/.git/tw-version" 2>/dev/null || echo "$CPTREE"))"
 for p in "${SERIES[@]}"; do
@@ -69,11 +70,11 @@ SENT=("$FIX_DIR")
 [ "$BASE" = 7.3 ] && SENT+=("$TESTS_DIR")
 for d in "${SENT[@]}"; do
 	step "scripts/get_maintainer.pl: the cover letter of ${d#"$REPO"/} lists every recipient"
-	mapfile -t PS < <(series_files "$d")
+	mapfile -t PS < <(series_files "$d" | sed "s|^|$d/|")
 	recipients=$(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
-		--no-rolestats --no-tree $(printf "$d/%s " "${PS[@]}") 2>/dev/null) ||
+		--no-rolestats --no-tree "${PS[@]}" 2>/dev/null) ||
 		die "get_maintainer.pl failed on ${d#"$REPO"/} (run it by hand in $TREE to see why)"
-	missing=0
+	unlisted=0
 	while IFS= read -r r; do
 		addr=$(sed -n 's/.*<\(.*\)>.*/\1/p' <<<"$r")
 		[ -n "$addr" ] || addr=$r
@@ -81,9 +82,9 @@ for d in "${SENT[@]}"; do
 			info "ok   $r"
 		else
 			info "MISSING from the cover letter's To:/Cc: headers: $r"
-			missing=1
+			unlisted=1
 		fi
 	done <<<"$recipients"
-	[ "$missing" -eq 0 ] || { warn "add the missing recipients to ${d#"$REPO"/}/recipients, then make export"; fail=1; }
+	[ "$unlisted" -eq 0 ] || { warn "add the missing recipients to ${d#"$REPO"/}/recipients, then make export"; fail=1; }
 done
 [ "$fail" -eq 0 ] || die "checkpatch, kernel-doc or get_maintainer found problems (above)"

@@ -7,7 +7,7 @@
 # and base-commit.
 
 set -euo pipefail
-[ "${1:-}" = read ] && [ -f "${2:-}" ] || { echo "usage: cover.sh read FILE" >&2; exit 2; }
+{ [ "${1:-}" = read ] && [ -f "${2:-}" ]; } || { echo "usage: cover.sh read FILE" >&2; exit 2; }
 awk '
 	# Mail headers, with folded continuation lines, up to the first blank line.
 	!body && /^$/ {

@@ -7,6 +7,7 @@
 # The core-api subset alone draws warnings about links into the rest of
 # the tree; those are not ours and are only counted.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)

@@ -8,6 +8,7 @@
 # export.sh --check  exit 1 and say what differs when the work tree holds
 #                    commits or edits that patches/ does not.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CHECK=
@@ -66,10 +67,10 @@ format_series() {
 		--cover-from-description=subject --subject-prefix="$prefix" "${hdr[@]}" \
 		--base="$BASEREF" -o "$out" "$range"
 	# The cover letter is dated now; date it like the newest patch instead.
-	last=$(cd "$out" && ls | grep -v '^0000-' | sort | tail -n1)
+	last=$(cd "$out" && printf '%s\n' * | grep -v '^0000-' | sort | tail -n1)
 	date=$(grep -m1 '^Date: ' "$out/$last")
 	sed -i "s/^Date: .*/$date/" "$out/0000-cover-letter.patch"
-	(cd "$out" && ls | grep -v '^0000-' | sort) > "$out.series" && mv "$out.series" "$out/series"
+	(cd "$out" && printf '%s\n' * | grep -v '^0000-' | sort) > "$out.series" && mv "$out.series" "$out/series"
 }
 # --cover-from-description reads the description of the branch at the tip
 # of the range, so the fix series is formatted from "fix" and the rest

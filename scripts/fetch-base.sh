@@ -10,6 +10,7 @@
 #
 # Prints the path of the base repository on the last line of stdout.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 case "$BASE" in
@@ -43,7 +44,7 @@ step "fetching $PKG from Debian $SUITE (mirror from the machine's apt sources)" 
 apt-get "${APTOPTS[@]}" -qq update >&2 ||
 	die "apt-get update of $SUITE failed; check the network, or pass KERNEL_SRC=/path/to/linux"
 VERSION=$(apt-cache "${APTOPTS[@]}" policy "$PKG" | sed -n 's/^[[:space:]]*Candidate:[[:space:]]*//p')
-[ -n "$VERSION" ] && [ "$VERSION" != "(none)" ] ||
+{ [ -n "$VERSION" ] && [ "$VERSION" != "(none)" ]; } ||
 	die "$PKG is not in Debian $SUITE; pass KERNEL_SRC=/path/to/linux instead"
 DEB=$CACHE/dl/${PKG}_${VERSION}_all.deb
 if [ ! -s "$DEB" ]; then
@@ -76,11 +77,11 @@ export GIT_AUTHOR_DATE="2000-01-01T00:00:00 +0000" GIT_COMMITTER_DATE="2000-01-0
 # gc.auto 0 before the first commit: that commit would otherwise start a
 # "git gc --auto" in the background, over the same objects as the repack
 # below, and race the move into place.
-git -C "$BASEREPO.tmp/src" init -q -b base &&
-git -C "$BASEREPO.tmp/src" config gc.auto 0 &&
-git -C "$BASEREPO.tmp/src" -c core.autocrlf=false add -A -f . &&
-git -C "$BASEREPO.tmp/src" -c user.name=base -c user.email=base@localhost \
-	commit -q -m "Linux $KVER (Debian $PKG $VERSION)" >&2 ||
+{ git -C "$BASEREPO.tmp/src" init -q -b base &&
+  git -C "$BASEREPO.tmp/src" config gc.auto 0 &&
+  git -C "$BASEREPO.tmp/src" -c core.autocrlf=false add -A -f . &&
+  git -C "$BASEREPO.tmp/src" -c user.name=base -c user.email=base@localhost \
+	commit -q -m "Linux $KVER (Debian $PKG $VERSION)" >&2; } ||
 	die "could not make the base git repository"
 # One pack instead of some 90,000 loose objects: every work tree is a
 # local clone of this repository, and a clone full of loose objects would

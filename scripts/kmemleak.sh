@@ -14,12 +14,14 @@
 # leaks or listed any other object, or the kernel log holds any other
 # report.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${SUITES:-$(expected_suites)}
+SUITES=${SUITES:-$(expected_suites quick)}
+read -r -d "" -a SUITE_LIST <<< "$SUITES" || true
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-system-x86
 # glibc's static library (libc6-dev), for a program that is the whole user space.
-[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -n "$(gcc -print-file-name=libc.a | grep /)" ] ||
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || gcc -print-file-name=libc.a | grep -q / ||
 	die "no libc.a: apt-get install libc6-dev"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
@@ -77,7 +79,7 @@ rm -f "$RES"
 timeout "${KUNIT_TIMEOUT:-1800}" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
 	-m 1G -smp 2 -accel "$ACCEL" -bios qboot.rom -serial stdio -serial "file:$RES" \
 	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 kunit.filter=speed>slow kunit_init.modules=$(IFS=,; echo "${MODS[*]##*/}") kunit_init.suites=$(echo $SUITES | tr ' ' ,)" \
+	-append "console=ttyS0 panic=-1 kunit.filter=speed>slow kunit_init.modules=$(IFS=,; echo "${MODS[*]##*/}") kunit_init.suites=$(IFS=,; echo "${SUITE_LIST[*]}")" \
 	</dev/null 2>&1 | tr -d '\r' > "$LOG" || die "QEMU failed or timed out; see $LOG"
 
 grep -q '^kunit-init: done' "$LOG" ||
@@ -99,7 +101,7 @@ for s in $SUITES; do
 	jsons+=("$OUT/results-$s.json")
 done
 failed=0
-if ! python3 "$REPO/scripts/summary.py" kunit "$(IFS=,; echo "${jsons[*]}")" 0 "$OUT/summary.txt" $SUITES; then
+if ! python3 "$REPO/scripts/summary.py" kunit "$(IFS=,; echo "${jsons[*]}")" 0 "$OUT/summary.txt" "${SUITE_LIST[@]}"; then
 	grep -hE -B2 -A6 'FAILED|CRASHED' "$OUT"/parse-*.log | grep -v '\[PASSED\]' | head -n 60
 	warn "a case failed or a suite did not run (above)"
 	failed=1

@@ -9,12 +9,16 @@
 # worked out from kunit.py's JSON output.  Exits non-zero when a case
 # failed or crashed, when a suite did not run, or when kunit.py failed.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CONFIG=${1:-up}
 # Suites that must show up in the results; a suite missing from the run is
 # a failure, not a pass.
 SUITES=${SUITES:-$(expected_suites ${STRESS_ALL:+all})}
+read -r -d "" -a SUITE_LIST <<< "$SUITES" || true
+# KUNIT_ARGS: more kunit.py arguments, split at white space.
+read -r -d "" -a EXTRA_KUNIT <<< "${KUNIT_ARGS:-}" || true
 ARGS=(--kunitconfig="$KUNITCONFIG")
 case "$CONFIG" in
 up) ;;
@@ -67,8 +71,8 @@ fi
 step "building and running the suites with kunit.py ($CONFIG${ACCEL:+, $ACCEL}, build dir $OUT)"
 status=0
 (cd "$TREE" && run_x86 "${ACCEL:-kvm}" python3 tools/testing/kunit/kunit.py run --build_dir="$OUT" \
-	--jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout=${KUNIT_TIMEOUT:-600} \
-	--json="$JSON" "${ARGS[@]}" ${KUNIT_ARGS:-}) || status=$?
+	--jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout="${KUNIT_TIMEOUT:-600}" \
+	--json="$JSON" "${ARGS[@]}" "${EXTRA_KUNIT[@]}") || status=$?
 
 [ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see its output above and $OUT/test.log"
-python3 "$REPO/scripts/summary.py" kunit "$JSON" "$status" "$OUT/summary.txt" $SUITES
+python3 "$REPO/scripts/summary.py" kunit "$JSON" "$status" "$OUT/summary.txt" "${SUITE_LIST[@]}"

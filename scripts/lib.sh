@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Common helpers for the harness scripts.  Sourced, never run.
 
@@ -41,6 +42,7 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK} CCACHE_NOHASHDIR=${CCACHE_NOHASHD
 
 step() { printf '==> %s\n' "$*"; }
 # No script stops without saying where: set -e failures name the command.
+# shellcheck disable=SC2154 # rc is assigned by the trap itself
 trap 'rc=$?; printf "error: %s: command failed (exit %s) at line %s: %s\n" "${0##*/}" "$rc" "$LINENO" "$BASH_COMMAND" >&2' ERR
 info() { printf '    %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -111,6 +113,7 @@ series_paths() {
 patches_id() {
 	local d
 	for d in "${SERIES_DIRS[@]}"; do
+		# shellcheck disable=SC2046 # patch file names have no spaces
 		(cd "$d" && cat series $(series_files "$d") 0000-cover-letter.patch 2>/dev/null)
 	done | sha1sum | cut -c1-40
 }
@@ -176,7 +179,7 @@ now() { date +%s; }
 # of the kernel itself decides.
 x86_accel() {
 	local log
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
+	{ [ -r /dev/kvm ] && [ -w /dev/kvm ]; } || { echo tcg; return; }
 	# kvm_pvm without kvm_intel or kvm_amd: /dev/kvm is PVM, software
 	# virtualisation for a host without VMX, which runs only guest kernels
 	# built for it.  An upstream x86_64 kernel boots no further than its

@@ -7,6 +7,7 @@
 # lives in the cache, outside the repository.  The mirror comes from the
 # machine's own apt sources.  Prints the root's path on the last line.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$CACHE/rust-trixie

@@ -8,6 +8,7 @@
 # this repository are bind-mounted into the root inside a private mount
 # namespace, so every mount goes away with it, even on failure.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || die "make rust needs root (chroot and bind mounts)"
@@ -20,6 +21,7 @@ rm -f "$JSON" "$OUT/summary.txt"
 
 step "building UML with CONFIG_RUST=y and running the suites in $ROOT ($(cat "$ROOT/.tw-complete"))"
 status=0
+# shellcheck disable=SC2016 # the script is for the inner shell to expand
 unshare -m --propagation private /bin/bash -euc '
 	root=$1 tree=$2 out=$3 repo=$4 json=$5
 	for d in "$tree" "$out" "$repo"; do

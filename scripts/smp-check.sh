@@ -6,6 +6,7 @@
 # alone cannot show: the concurrent cases really ran on several CPUs, and
 # the kernel reported no lockdep splat, WARN or BUG while the suites ran.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 "$REPO/scripts/kunit.sh" smp

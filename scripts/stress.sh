@@ -20,6 +20,7 @@
 # kasan_smp_kcsan-x86_kmemleak-x86: its stages cannot hold spaces).  A
 # table closes the run.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CONFIGS=${STRESS_CONFIGS:-kasan smp kcsan-x86 kmemleak-x86 teardown}

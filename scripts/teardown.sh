@@ -15,6 +15,7 @@
 #   TD_STALL=5 (RCU stall timeout, s) TD_TIMEOUT=900 (per boot, s)
 #   TD_KERNELS="patched base" (which to run)
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TD_ROUNDS=${TD_ROUNDS:-5}
@@ -36,7 +37,7 @@ for p in libc6-dev linux-libc-dev; do
 	apt_get_install "$p"
 done
 # glibc's static library, for a program that is the whole user space.
-[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -n "$(gcc -print-file-name=libc.a | grep /)" ] ||
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || gcc -print-file-name=libc.a | grep -q / ||
 	die "no libc.a (libc6-dev)"
 
 TREE=$("$REPO/scripts/tree.sh" | tail -n1)
@@ -101,7 +102,8 @@ done
 # --- the table -----------------------------------------------------------------
 step "results"
 status=0
-python3 - "$LOGS" "$TD_ROUNDS" $TD_KERNELS <<'EOF' || status=$?
+read -ra td_kernels <<< "$TD_KERNELS"
+python3 - "$LOGS" "$TD_ROUNDS" "${td_kernels[@]}" <<'EOF' || status=$?
 import re, statistics, sys
 
 logs, rounds, kernels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]

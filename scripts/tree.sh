@@ -12,6 +12,7 @@
 # The fix series is applied first and the branch "fix" left at its last
 # commit; the tests series follows on the checked-out branch "series".
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps >&2
@@ -20,7 +21,7 @@ need_build_deps >&2
 if [ -n "${KERNEL_SRC:-}" ]; then
 	[ -d "$KERNEL_SRC" ] || die "KERNEL_SRC=$KERNEL_SRC is not a directory"
 	SRC=$(cd "$KERNEL_SRC" && pwd)
-	[ -f "$SRC/Makefile" ] && [ -f "$SRC/kernel/task_work.c" ] && [ -f "$SRC/io_uring/io-wq.c" ] ||
+	{ [ -f "$SRC/Makefile" ] && [ -f "$SRC/kernel/task_work.c" ] && [ -f "$SRC/io_uring/io-wq.c" ]; } ||
 		die "KERNEL_SRC=$SRC does not look like a Linux source tree (no kernel/task_work.c or io_uring/io-wq.c)"
 	KEY=${SRCKEY#-src-}
 	if git -C "$SRC" rev-parse --verify -q HEAD >/dev/null 2>&1 &&
@@ -40,11 +41,11 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 			cp -a "$SRC/." "$BASEREPO.tmp/" || die "could not copy $SRC"
 			rm -rf "$BASEREPO.tmp/.git"
 			KVER=$(make -s -C "$BASEREPO.tmp" kernelversion 2>/dev/null || echo unknown)
-			git -C "$BASEREPO.tmp" init -q -b base &&
-			git -C "$BASEREPO.tmp" config gc.auto 0 &&
-			git -C "$BASEREPO.tmp" add -A -f . &&
-			git -C "$BASEREPO.tmp" -c user.name=base -c user.email=base@localhost \
-				commit -q -m "Linux $KVER ($SRC)" >&2 || die "could not snapshot $SRC"
+			{ git -C "$BASEREPO.tmp" init -q -b base &&
+			  git -C "$BASEREPO.tmp" config gc.auto 0 &&
+			  git -C "$BASEREPO.tmp" add -A -f . &&
+			  git -C "$BASEREPO.tmp" -c user.name=base -c user.email=base@localhost \
+				commit -q -m "Linux $KVER ($SRC)" >&2; } || die "could not snapshot $SRC"
 			echo "Linux $KVER ($SRC)" > "$BASEREPO.tmp/.git/tw-version"
 			mv "$BASEREPO.tmp" "$BASEREPO"
 			touch "$BASEREPO/.git/tw-complete"

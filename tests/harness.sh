@@ -9,10 +9,12 @@
 #  - a KERNEL_SRC, plain directory or git tree, is used and never written;
 #  - export round trip: exporting an unchanged work tree changes nothing,
 #    a new commit makes export-check fail until it is exported;
-#  - a patch that does not apply is named, with its hunk.
+#  - a patch that does not apply is named, with its hunk;
+#  - shellcheck is clean over scripts/ and tests/.
 
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
 . "$REPO/scripts/lib.sh"
 set +e	# lib.sh sets -e; these tests check exit codes themselves
 
@@ -62,6 +64,7 @@ files=$( (cat "${SERIES[@]}" | sed -n 's|^--- a/||p'; echo Makefile;
 	  echo kernel/task_work.c; echo io_uring/io-wq.c) | sort -u |
 	while read -r f; do git -C "$BASEREPO" cat-file -e "HEAD:$f" 2>/dev/null && echo "$f"; done)
 mkdir -p "$T/mini"
+# shellcheck disable=SC2086 # $files: one path per line, none with spaces
 git -C "$BASEREPO" archive HEAD $files | tar -x -C "$T/mini" ||
 	{ echo "error: could not make a small kernel tree from $BASEREPO" >&2; exit 1; }
 cp -a "$T/mini" "$T/minigit"
@@ -92,9 +95,11 @@ for src in mini minigit; do
 		ko "KERNEL_SRC=$src was modified"
 	fi
 done
-grep -q "user edit" "$T/minigit/Makefile" && ! grep -q "user edit" "$tree/Makefile" &&
-	ok "uncommitted changes in a git KERNEL_SRC are left out" ||
+if grep -q "user edit" "$T/minigit/Makefile" && ! grep -q "user edit" "$tree/Makefile"; then
+	ok "uncommitted changes in a git KERNEL_SRC are left out"
+else
 	ko "uncommitted changes in a git KERNEL_SRC leaked into the work tree"
+fi
 
 step "export round trip (on the real base)"
 unset KERNEL_SRC
@@ -106,8 +111,11 @@ else
 	ko "exporting an unchanged work tree changed patches/" "$out
 $(git -C "$T/repo" status --porcelain patches)"
 fi
-run make -s export-check >/dev/null 2>&1 && ok "export-check passes on an exported tree" ||
+if run make -s export-check >/dev/null 2>&1; then
+	ok "export-check passes on an exported tree"
+else
 	ko "export-check fails on an exported tree"
+fi
 echo "/* harness test */" >> "$tree/kernel/task_work.c"
 expect_fail "export-check sees uncommitted edits" "uncommitted edits" make -s -C "$T/repo" export-check
 expect_fail "export refuses uncommitted edits" "commit them" make -s -C "$T/repo" export
@@ -129,6 +137,14 @@ first=${SERIES[0]#"$REPO"/}
 sed -i '0,/^-\t/s/^-\t\(.*\)$/-\t\1 broken/' "$T/repo/$first"
 expect_fail "a broken patch is named" "patch $first does not apply" env FRESH=1 make -s -C "$T/repo" tree
 git -C "$T/repo" checkout -q -- patches
+
+step "shellcheck over scripts/*.sh and tests/*.sh (settings in .shellcheckrc)"
+need shellcheck shellcheck
+if out=$(cd "$REPO" && shellcheck -x scripts/*.sh tests/*.sh 2>&1); then
+	ok "shellcheck finds nothing"
+else
+	ko "shellcheck findings (fix them, or say on the line why one is intended)" "$out"
+fi
 
 printf 'harness: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
