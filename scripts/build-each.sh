@@ -61,11 +61,19 @@ for c in "${COMMITS[@]}"; do
 	# and not a stale object an older version of the series left in $OUT.
 	mapfile -t objs < <(git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
 		while read -r f; do
-			inc=$(grep -l "^#include \"$(basename "$f")\"" "$EACH/$(dirname "$f")"/*.c 2>/dev/null | head -n1)
+			# (set -e holds in this process substitution: no match is no error.)
+			inc=$(grep -l "^#include \"$(basename "$f")\"" "$EACH/$(dirname "$f")"/*.c 2>/dev/null | head -n1 || true)
 			[ -z "$inc" ] || f=${inc#"$EACH"/}
 			o=${f%.c}.o
 			if [ "$OUT/$o" -nt "$stamp" ]; then echo "$o"; fi
 		done | sort -u)
+	# A patch that changes C files this configuration builds must have
+	# rebuilt an object: if none was found, the search above is broken.
+	if [ ${#objs[@]} -eq 0 ] &&
+	   git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
+		sed 's/\.c$/.o/' | while read -r o; do [ -f "$OUT/$o" ] && echo "$o"; done | grep -q .; then
+		die "patch $i ($subject) changes C files that are built, but no object was found to build with W=1"
+	fi
 	warnings=
 	if [ ${#objs[@]} -gt 0 ]; then
 		make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 "${objs[@]}" \
