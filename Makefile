@@ -3,6 +3,7 @@
 # Front door of the task_work / io-wq series harness.  See README.md.
 #
 #   make kunit         fetch Linux 7.3, apply the series, build UML, run the suites
+#                      (CONFIG=NAME: in configuration configs/NAME.kunitconfig)
 #   make check         everything CI runs (.ci/run calls it)
 #
 #   make tree          make the kernel work tree and print its path
@@ -32,7 +33,7 @@ S := scripts
 	build-configs docs bench rust stress kmemleak teardown test-harness help
 
 kunit:
-	@$(S)/kunit.sh up
+	@$(S)/kunit.sh $(or $(CONFIG),up)
 
 kunit-smp:
 	@$(S)/kunit.sh smp

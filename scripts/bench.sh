@@ -14,7 +14,7 @@
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+TREE=$(work_tree)
 ARCH=${BENCH_ARCH:-um}
 BT=$WORK/bench-$BASE$SRCKEY
 OUT=$BUILD-bench
@@ -41,13 +41,12 @@ done < "$REPO/patches/bench/series"
 ACCEL=kvm
 if [ "$ARCH" = x86_64 ]; then
 	step "building the benchmark for x86_64"
-	(cd "$BT" && python3 tools/testing/kunit/kunit.py build --build_dir="$OUT" \
-		--jobs="$(nproc)" --make_options="CC=ccache gcc" --arch=x86_64 \
-		--kconfig_add=CONFIG_SMP=y --kunitconfig="$REPO/configs/bench.kunitconfig") ||
+	kunit_py "$BT" build --build_dir="$OUT" --arch=x86_64 \
+		--kconfig_add=CONFIG_SMP=y --kunitconfig="$REPO/configs/bench.kunitconfig" ||
 		die "the x86_64 build of the benchmark failed; see the output above"
-	ACCEL=$(x86_accel "$OUT/arch/x86/boot/bzImage")
+	pick_accel "$OUT/arch/x86/boot/bzImage"
 	if [ "$ACCEL" = kvm ]; then
-		info "QEMU with KVM: a test boot under KVM came up"
+		:
 	elif [ -z "${BENCH_TCG:-}" ]; then
 		die "KVM is not usable here ($(x86_tcg_why)); under TCG the numbers would time the emulator.  BENCH_TCG=1 runs it anyway (the x86_64 build is kept)"
 	else
@@ -56,9 +55,8 @@ if [ "$ARCH" = x86_64 ]; then
 fi
 
 step "building and running the benchmark ($ARCH; it takes a few minutes)"
-(cd "$BT" && run_x86 "$ACCEL" python3 tools/testing/kunit/kunit.py run --build_dir="$OUT" \
-	--jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout=1800 "${KARGS[@]}" \
-	--kunitconfig="$REPO/configs/bench.kunitconfig" --json="$OUT/results.json") ||
+run_x86 "$ACCEL" kunit_py "$BT" run --build_dir="$OUT" --timeout=1800 "${KARGS[@]}" \
+	--kunitconfig="$REPO/configs/bench.kunitconfig" --json="$OUT/results.json" ||
 	die "the benchmark run failed; see $OUT/test.log"
 
 LOG=$OUT/test.log

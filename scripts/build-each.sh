@@ -13,7 +13,7 @@
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+TREE=$(work_tree)
 BASEREF=$(cat "$TREE/.git/tw-base")
 EACH=$WORK/each-$BASE$SRCKEY
 OUT=$BUILD-each

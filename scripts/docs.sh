@@ -10,7 +10,7 @@
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+TREE=$(work_tree)
 use_debian_python python3-sphinx python3-yaml
 
 OUT=$WORK/build-docs$SRCKEY

@@ -3,7 +3,7 @@
 #
 # kmemleak.sh: the suites on x86_64 under QEMU (2 vCPUs; KVM when a test
 # boot shows it works, else TCG) with KASAN and kmemleak
-# (configs/kmemleak.kunitconfig after the root .kunitconfig), and
+# (configs/kmemleak-x86.kunitconfig after the root .kunitconfig), and
 # userspace/kunit-init.c as the initramfs's /init.  The suites are built
 # in and run at boot; kunit-init then loads samples/kmemleak's module,
 # which leaks on purpose, has kmemleak scan, and unloads it.
@@ -24,16 +24,15 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-sy
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || gcc -print-file-name=libc.a | grep -q / ||
 	die "no libc.a: apt-get install libc6-dev"
 
-TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+TREE=$(work_tree)
 OUT=$BUILD-kmemleak-x86
 mkdir -p "$OUT"
 rm -f "$OUT"/results-*.json "$OUT/summary.txt"
 info "base: $(cat "$TREE/.git/tw-version"); $(git -C "$TREE" rev-list --count "$(cat "$TREE/.git/tw-base")"..HEAD) patches"
 
 step "building x86_64 with KASAN and kmemleak (build dir $OUT)"
-(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir="$OUT" \
-	--jobs="$(nproc)" --make_options="CC=ccache gcc" --arch=x86_64 \
-	--kunitconfig="$REPO/.kunitconfig" --kunitconfig="$REPO/configs/kmemleak.kunitconfig") ||
+kunit_py "$TREE" build --build_dir="$OUT" --arch=x86_64 \
+	--kunitconfig="$KUNITCONFIG" --kunitconfig="$(config_file kmemleak-x86)" ||
 	die "the x86_64 build failed; see the output above"
 
 step "building userspace/kunit-init.c (static) and the initramfs"
@@ -61,12 +60,7 @@ MODS=(samples/kmemleak/kmemleak-test)
 } > "$OUT/initramfs.list"
 "$GEN" "$OUT/initramfs.list" > "$OUT/initramfs.cpio" || die "could not make the initramfs"
 
-ACCEL=$(x86_accel "$OUT/arch/x86/boot/bzImage")
-if [ "$ACCEL" = kvm ]; then
-	info "QEMU with KVM (a test boot under KVM came up), 2 vCPUs"
-else
-	info "QEMU with TCG, 2 vCPUs ($(x86_tcg_why)): slow"
-fi
+pick_accel "$OUT/arch/x86/boot/bzImage"
 
 step "booting: the suites run, then kunit-init copies their results, loads the leaking sample, has kmemleak scan, unloads it"
 LOG=$OUT/test.log
@@ -94,8 +88,8 @@ for s in $SUITES; do
 	[ -s "$OUT/results-$s.ktap" ] || die "no results for suite $s in $RES (kernel log: $LOG)"
 	# kunit.py parse exits 1 when a case failed too; no JSON means it
 	# could not read the results.
-	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse --json="$OUT/results-$s.json" \
-		"$OUT/results-$s.ktap" > "$OUT/parse-$s.log") || true
+	kunit_py "$TREE" parse --json="$OUT/results-$s.json" \
+		"$OUT/results-$s.ktap" > "$OUT/parse-$s.log" || true
 	[ -s "$OUT/results-$s.json" ] ||
 		{ cat "$OUT/parse-$s.log"; die "kunit.py parse could not read the results of $s"; }
 	jsons+=("$OUT/results-$s.json")

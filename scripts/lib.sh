@@ -97,6 +97,58 @@ expected_suites() {
 	[ "${1:-}" != all ] || sed -n 's/^# stress suite: //p' "$KUNITCONFIG"
 }
 
+# work_tree: make the work tree or check that it is current
+# (scripts/tree.sh, which says what it does), then print its path.
+work_tree() { "$REPO/scripts/tree.sh" | tail -n1; }
+
+# kunit_py DIR SUBCOMMAND ARG...: tools/testing/kunit/kunit.py of the
+# kernel tree DIR; build and run get all CPUs and ccache.
+kunit_py() {
+	local dir=$1 cmd=$2
+	shift 2
+	case $cmd in
+	build|run) set -- --jobs="$(nproc)" --make_options="CC=ccache gcc" "$@" ;;
+	esac
+	(cd "$dir" && python3 tools/testing/kunit/kunit.py "$cmd" "$@")
+}
+
+# Configurations: a file configs/NAME.kunitconfig with a "# config: NAME"
+# line is one configuration, the whole of it.  Its Kconfig lines come
+# after $KUNITCONFIG (rust's alone), and comment lines say how it runs:
+#   # description: a few words, for tables and stage names
+#   # kunit.py: more kunit.py arguments (a --qemu_config path is relative
+#               to configs/; with one, it is an x86_64 run under QEMU)
+#   # runner: kunit (default, scripts/kunit.sh), kmemleak or rust (its script)
+#   # stress: yes when make stress (and make check) runs it
+#   # slow cases: yes when make stress runs the KUNIT_CASE_SLOW cases in it
+#   # checks: log checks after the run: reports (scan_log), cpus (the
+#             concurrent cases ran on several CPUs)
+# configs/ also holds fragments that are not configurations: the 6.12
+# suites, the benchmark, make teardown's kernel, the QEMU settings.
+
+# config_file NAME: the file of configuration NAME.
+config_file() {
+	local f=$REPO/configs/$1.kunitconfig
+	if [ ! -f "$f" ] || ! grep -q "^# config: $1\$" "$f"; then
+		die "unknown configuration '$1' (configurations: $(config_names | paste -sd' '))"
+	fi
+	echo "$f"
+}
+
+# config_get NAME KEY: the value of the "# KEY:" line of configuration NAME.
+config_get() { sed -n "s/^# $2:[[:space:]]*//p" "$(config_file "$1")" | head -n1; }
+
+# config_names: every configuration.
+config_names() { sed -n 's/^# config: //p' "$REPO"/configs/*.kunitconfig; }
+
+# configs_where KEY VALUE: the configurations whose KEY is VALUE.
+configs_where() {
+	local n
+	for n in $(config_names); do
+		[ "$(config_get "$n" "$1")" != "$2" ] || echo "$n"
+	done
+}
+
 # series_files DIR: the patch files named by DIR/series, in order.
 series_files() { grep -v '^[[:space:]]*\(#\|$\)' "$1/series"; }
 
@@ -136,10 +188,16 @@ mirror_uri() {
 	return 1
 }
 
-# scan_log LOG: fail, printing the report, when a kernel log holds a KASAN,
-# KCSAN, lockdep, kmemleak, WARN or BUG report.  The KTAP results alone
-# would not show a report in a case that passed.
-REPORT_PAT='BUG: |WARNING: |possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|Kernel panic'
+# What counts as a kernel report in a log: scripts/kernel-reports, one
+# "NAME<tab>ERE" per line.  Every log scan reads it: scan_log here, the
+# stress table (stress.sh) and make teardown's table (teardown.sh).
+REPORTS_FILE=$REPO/scripts/kernel-reports
+# REPORT_PAT: all of them as one extended regular expression.
+REPORT_PAT=$(grep -v '^#' "$REPORTS_FILE" | cut -f2- | paste -sd'|')
+
+# scan_log LOG: fail, printing the report, when a kernel log holds a
+# report (KASAN, KCSAN, lockdep, kmemleak, WARN, BUG, lockups, stalls).
+# The KTAP results alone would not show a report in a case that passed.
 scan_log() {
 	local log=$1 pat=$REPORT_PAT
 	[ -s "$log" ] || die "no kernel log at $log"
@@ -147,7 +205,7 @@ scan_log() {
 		grep -nE -A12 "$pat" "$log" | head -n 80
 		die "the kernel log holds a report (above; full log: $log)"
 	fi
-	info "no KASAN, KCSAN, lockdep, kmemleak, WARN or BUG report in $log"
+	info "no kernel report ($(grep -v '^#' "$REPORTS_FILE" | cut -f1 | paste -sd, | sed 's/,/, /g')) in $log"
 }
 
 # use_debian_python PKG...: install the Debian packages PKG (as root, or
@@ -211,6 +269,17 @@ x86_tcg_why() {
 	fi
 }
 
+# pick_accel BZIMAGE: set ACCEL to what x86_accel says, and say which it
+# is and, when it is TCG, why.
+pick_accel() {
+	ACCEL=$(x86_accel "$1")
+	if [ "$ACCEL" = kvm ]; then
+		info "QEMU with KVM: a test boot under KVM came up"
+	else
+		info "QEMU with TCG ($(x86_tcg_why)): slow"
+	fi
+}
+
 # run_x86 ACCEL CMD...: run CMD (kunit.py for x86_64) so that QEMU uses
 # ACCEL.  kunit.py always asks QEMU for -accel kvm first.  Where /dev/kvm
 # is missing or not ours, QEMU falls back to TCG by itself; where it opens
@@ -221,7 +290,9 @@ run_x86() {
 	local accel=$1
 	shift
 	if [ "$accel" = tcg ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "$@"
+		# CMD may be a function of this file (kunit_py): pass it on.
+		[ "$(type -t "$1")" != function ] || export -f "${1?}"
+		unshare -m bash -c 'mount --bind /dev/null /dev/kvm && "$@"' bash "$@"
 	else
 		"$@"
 	fi

@@ -13,7 +13,7 @@
 
 [ "$(id -u)" -eq 0 ] || die "make rust needs root (chroot and bind mounts)"
 ROOT=$("$REPO/scripts/rust-env.sh" | tail -n1)
-TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+TREE=$(work_tree)
 OUT=$BUILD-rust
 JSON=$OUT/results.json
 mkdir -p "$OUT"
@@ -23,7 +23,7 @@ step "building UML with CONFIG_RUST=y and running the suites in $ROOT ($(cat "$R
 status=0
 # shellcheck disable=SC2016 # the script is for the inner shell to expand
 unshare -m --propagation private /bin/bash -euc '
-	root=$1 tree=$2 out=$3 repo=$4 json=$5
+	root=$1 tree=$2 out=$3 repo=$4 json=$5 conf=$6
 	for d in "$tree" "$out" "$repo"; do
 		mkdir -p "$root$d"
 		mount --bind "$d" "$root$d"
@@ -37,8 +37,8 @@ unshare -m --propagation private /bin/bash -euc '
 		{ echo "error: rust/kernel/task_work.rs is not formatted as rustfmt wants (diff above)" >&2; exit 1; }
 	chroot "$root" /bin/sh -c "cd \"$tree\" && python3 tools/testing/kunit/kunit.py run \
 		--build_dir=\"$out\" --jobs=$(nproc) --timeout=900 \
-		--kunitconfig=\"$repo/configs/rust.kunitconfig\" --json=\"$json\""
-' rust "$ROOT" "$TREE" "$OUT" "$REPO" "$JSON" || status=$?
+		--kunitconfig=\"$conf\" --json=\"$json\""
+' rust "$ROOT" "$TREE" "$OUT" "$REPO" "$JSON" "$(config_file rust)" || status=$?
 
 [ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see $OUT/test.log"
 python3 "$REPO/scripts/summary.py" rust "$JSON" "$status" "$OUT/summary.txt" task_work io_wq io_uring_fallback rust_kernel_task_work rust_doctests_kernel

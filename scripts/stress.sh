@@ -2,29 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make stress: both suites under the kernel's checkers, one configuration
-# at a time, each failing on any report in its full kernel log:
-#   kasan      UML uniprocessor, KASAN, DEBUG_LIST, DEBUG_OBJECTS
-#   smp        UML with ncpus=4, PREEMPT, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP
-#   kcsan-x86  x86_64 under QEMU (KVM when a test boot shows it works,
-#              else TCG), 4 vCPUs, KCSAN, lockdep
-#   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak: the
-#              suites at boot, then a kmemleak scan asked for by a static
-#              /init (scripts/kmemleak.sh; no stress cases)
-# All of them run the KUNIT_CASE_SLOW stress cases, which the quick runs
+# at a time: every configuration whose file says "stress: yes"
+# (configs/*.kunitconfig; scripts/lib.sh says what a configuration holds):
+#   kasan         UML uniprocessor, KASAN, DEBUG_LIST, DEBUG_OBJECTS
+#   smp           UML with ncpus=4, PREEMPT, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP
+#   kcsan-x86     x86_64 under QEMU (KVM when a test boot shows it works,
+#                 else TCG), 4 vCPUs, KCSAN, lockdep
+#   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak: the suites
+#                 at boot, then a kmemleak scan asked for by a static /init
+#                 (scripts/kmemleak.sh; no stress cases)
+# Each runs the log checks its file names.  Where it says "slow cases:
+# yes", the KUNIT_CASE_SLOW stress cases run too, which the quick runs
 # leave out: task_work (adders, cancellers and an exiting owner at once,
 # 10^6 adds; fewer on uniprocessor KASAN) and io-wq (teardown racing
 # creation requests, 500 pools).  Then
-#   teardown   the user-space teardown stress as init of the patched and
-#              the unpatched UML kernel (scripts/teardown.sh), side by side
-# STRESS_CONFIGS="kasan smp" picks some (make check passes
-# kasan_smp_kcsan-x86_kmemleak-x86: its stages cannot hold spaces).  A
-# table closes the run.
+#   teardown      the user-space teardown stress as init of the patched and
+#                 the unpatched UML kernel (scripts/teardown.sh), side by side
+# STRESS_CONFIGS="kasan smp" picks some; STRESS_TEARDOWN=no leaves the
+# teardown out (make check).  A table closes the run.
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CONFIGS=${STRESS_CONFIGS:-kasan smp kcsan-x86 kmemleak-x86 teardown}
-CONFIGS=${CONFIGS//_/ }
+CONFIGS=${STRESS_CONFIGS:-$(configs_where stress yes | paste -sd' ')}
+[ "${STRESS_TEARDOWN:-yes}" = no ] || [ -n "${STRESS_CONFIGS:-}" ] || CONFIGS+=" teardown"
 export STRESS_ALL=1	# run the KUNIT_CASE_SLOW stress cases too
 declare -a ROWS
 fail=0
@@ -35,30 +36,27 @@ for c in $CONFIGS; do
 		"$REPO/scripts/teardown.sh" && ok=1 || ok=0
 		ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' teardown \
 			"$([ "$ok" -eq 1 ] && echo "complete (table above)" || echo failed)" - - \
-			"$(grep -cE "$REPORT_PAT|hard LOCKUP|detected stall|blocked for more than" \
-				"$WORK/teardown-logs/run-patched.log" 2>/dev/null || true)" \
+			"$(grep -cE "$REPORT_PAT" "$WORK/teardown-logs/run-patched.log" 2>/dev/null || true)" \
 			"$(( $(now) - start ))")")
 		[ "$ok" -eq 1 ] || fail=1
 		continue
-	elif [ "$c" = smp ]; then
-		"$REPO/scripts/smp-check.sh" && ok=1 || ok=0
-	elif [ "$c" = kmemleak-x86 ]; then
-		"$REPO/scripts/kmemleak.sh" && ok=1 || ok=0
-	else
-		{ "$REPO/scripts/kunit.sh" "$c" && scan_log "$BUILD-$c/test.log"; } && ok=1 || ok=0
 	fi
+	# kunit.sh runs the configuration's log checks, or hands it to its runner.
+	"$REPO/scripts/kunit.sh" "$c" && ok=1 || ok=0
 	result=$(cat "$BUILD-$c/summary.txt" 2>/dev/null || echo "no results")
-	reports=$(grep -cE "$REPORT_PAT" \
-		"$BUILD-$c/test.log" 2>/dev/null || true)
+	reports=$(grep -cE "$REPORT_PAT" "$BUILD-$c/test.log" 2>/dev/null || true)
 	# These read the closing kunit_info() lines of the stress cases
-	# (kernel/task_work_kunit.c, io_uring/io-wq_kunit.c): change both together.
+	# (kernel/task_work_kunit.c, io_uring/io-wq_kunit.c, which say so):
+	# change both ends together.
 	ops=$(sed -n 's/.*task_work_stress_add_cancel_run_exit: .*: \([0-9]*\) operations on \([0-9]*\) CPUs.*/\1 ops, \2 CPUs/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
 	iowq=$(sed -n 's/.*io_wq_test_stress_teardown_races_creation: \([0-9]*\) rounds: \([0-9]*\) requests queued, [0-9]* own cancels, \([0-9]*\) taken by teardown.*/\1 rounds, \2 queued, \3 by teardown/p' \
 		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
-	if [ "$c" = kmemleak-x86 ]; then
-		# No stress cases here: what it adds is kmemleak.
-		ops="built-in suites"
+	if [ "$(config_get "$c" "slow cases")" != yes ]; then
+		ops="no stress cases"
+		iowq=-
+	fi
+	if [ "$(config_get "$c" runner)" = kmemleak ]; then
 		iowq="kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
 	fi
 	ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \

@@ -40,7 +40,7 @@ done
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || gcc -print-file-name=libc.a | grep -q / ||
 	die "no libc.a (libc6-dev)"
 
-TREE=$("$REPO/scripts/tree.sh" | tail -n1)
+TREE=$(work_tree)
 BASEREF=$(cat "$TREE/.git/tw-base")
 BASEWT=$WORK/teardown-base-$BASE$SRCKEY
 ROOT=$WORK/teardown-root
@@ -75,9 +75,8 @@ for k in $TD_KERNELS; do
 	base) info "$(cat "$TREE/.git/tw-version"), no series" ;;
 	esac
 	t=$(now)
-	(cd "${SRC[$k]}" && python3 tools/testing/kunit/kunit.py build --build_dir="${OUT[$k]}" \
-		--kunitconfig="$REPO/configs/teardown.config" \
-		--make_options="CC=ccache gcc" --jobs="$(nproc)") > "$LOGS/build-$k.log" 2>&1 ||
+	kunit_py "${SRC[$k]}" build --build_dir="${OUT[$k]}" \
+		--kunitconfig="$REPO/configs/teardown.config" > "$LOGS/build-$k.log" 2>&1 ||
 		{ tail -n 30 "$LOGS/build-$k.log"; die "the $k kernel did not build (log: $LOGS/build-$k.log)"; }
 	info "built in $(( $(now) - t )) s"
 done
@@ -103,18 +102,15 @@ done
 step "results"
 status=0
 read -ra td_kernels <<< "$TD_KERNELS"
-python3 - "$LOGS" "$TD_ROUNDS" "${td_kernels[@]}" <<'EOF' || status=$?
+python3 - "$LOGS" "$TD_ROUNDS" "$REPORTS_FILE" "${td_kernels[@]}" <<'EOF' || status=$?
 import re, statistics, sys
 
-logs, rounds, kernels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-REPORTS = [
-    ("soft lockup", r"watchdog: BUG: soft lockup"),
-    ("hard lockup", r"hard LOCKUP"),
-    ("RCU stall", r"rcu: INFO: .*detected stall|rcu_.* self-detected stall|detected expedited stalls"),
-    ("hung task", r"blocked for more than \d+ seconds"),
-    ("WARN", r"WARNING: "),
-    ("BUG", r"BUG: (?!soft lockup)|Kernel panic|Oops"),
-]
+logs, rounds, reports_file, kernels = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+# What counts as a report: scripts/kernel-reports (NAME<tab>ERE), which
+# every log scan of the harness reads.  A line counts under the first
+# pattern it matches.
+REPORTS = [tuple(l.rstrip("\n").split("\t", 1)) for l in open(reports_file)
+           if l.strip() and not l.startswith("#")]
 rows, failed = [], []
 for k in kernels:
     text = open(f"{logs}/run-{k}.log", errors="replace").read()
@@ -122,7 +118,14 @@ for k in kernels:
     done = re.search(r"^DONE,(\d+),(\d+)", text, re.M)
     errors = [l for l in text.splitlines() if l.startswith("ERROR,")]
     exitl = re.search(r"^TD_EXIT,(\d+),(\d+)", text, re.M)
-    counts = {name: len(re.findall(pat, text)) for name, pat in REPORTS}
+    counts = {name: 0 for name, _ in REPORTS}
+    shown = {name: [] for name, _ in REPORTS}
+    for line in text.splitlines():
+        for name, pat in REPORTS:
+            if re.search(pat, line):
+                counts[name] += 1
+                shown[name].append(line.strip())
+                break
     ms = lambda v: v / 1e6
     tdn = [int(r[2]) for r in td]
     idle = [int(r[3]) - 5_000_000_000 for r in td]
@@ -142,10 +145,9 @@ for k in kernels:
         failed.append(f"{k}: the run did not complete ({'; '.join(why)}; log {logs}/run-{k}.log)")
     if k == "patched" and any(counts.values()):
         failed.append(f"patched: the kernel log holds a report ({logs}/run-{k}.log)")
-    for name, pat in REPORTS:
-        for m in list(re.finditer(pat, text))[:2]:
-            line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
-            print(f"    {k}: {line.strip()}")
+    for name, _ in REPORTS:
+        for line in shown[name][:2]:
+            print(f"    {k}: {line}")
 
 head = ["kernel", "rounds", "works queued", "workers (start->left)",
         "teardown ms (median / max)", "all reaped ms (median / max)",

@@ -138,6 +138,43 @@ sed -i '0,/^-\t/s/^-\t\(.*\)$/-\t\1 broken/' "$T/repo/$first"
 expect_fail "a broken patch is named" "patch $first does not apply" env FRESH=1 make -s -C "$T/repo" tree
 git -C "$T/repo" checkout -q -- patches
 
+step "configurations (configs/*.kunitconfig) and kernel reports"
+bad=
+for c in $(config_names); do
+	f=$(config_file "$c")
+	[ -n "$(config_get "$c" description)" ] || bad+="$c: no description; "
+	case "$(config_get "$c" runner)" in ""|kunit|kmemleak|rust) ;; *) bad+="$c: unknown runner; " ;; esac
+	case "$(config_get "$c" stress)" in yes|no) ;; *) bad+="$c: stress is not yes or no; " ;; esac
+	for k in $(config_get "$c" checks); do
+		case "$k" in reports|cpus) ;; *) bad+="$c: unknown check $k; " ;; esac
+	done
+	for a in $(config_get "$c" kunit.py); do
+		case "$a" in --qemu_config=*)
+			[ -f "$REPO/configs/${a#--qemu_config=}" ] || bad+="$c: no ${a#--qemu_config=}; " ;;
+		esac
+	done
+	grep -v '^#' "$f" | grep -qv '^\(CONFIG_[A-Z0-9_]*=.*\|# CONFIG_[A-Z0-9_]* is not set\|\)$' &&
+		bad+="$c: a line that is neither Kconfig nor comment; "
+done
+if [ -z "$bad" ]; then ok "every configuration file is well formed"; else ko "configuration files" "$bad"; fi
+expect_fail "an unknown configuration is refused, with the list" "configurations: .*smp" \
+	make -s -C "$T/repo" kunit CONFIG=nonexistent
+printf '%s\n' '# config: mine' '# description: a new one' '# stress: yes' 'CONFIG_KUNIT=y' \
+	> "$T/repo/configs/mine.kunitconfig"
+if (cd "$T/repo" && bash -c '. scripts/lib.sh; configs_where stress yes' | grep -x mine >/dev/null); then
+	ok "a new configuration file is all make stress needs to run it"
+else
+	ko "a new configuration file is not picked up"
+fi
+rm -f "$T/repo/configs/mine.kunitconfig"
+printf 'ok 1 - a case\n' > "$T/clean.log"
+printf 'ok 1 - a case\nBUG: KASAN: slab-use-after-free in x\n' > "$T/kasan.log"
+if (scan_log "$T/clean.log") >/dev/null 2>&1 && ! (scan_log "$T/kasan.log") >/dev/null 2>&1; then
+	ok "scan_log passes a clean log and fails a KASAN report (scripts/kernel-reports)"
+else
+	ko "scan_log does not tell a clean log from a KASAN report"
+fi
+
 step "shellcheck over scripts/*.sh and tests/*.sh (settings in .shellcheckrc)"
 need shellcheck shellcheck
 if out=$(cd "$REPO" && shellcheck -x scripts/*.sh tests/*.sh 2>&1); then
