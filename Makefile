@@ -21,6 +21,7 @@
 #   make kmemleak      the suites on x86_64 with KASAN, kmemleak and failslab only
 #   make teardown      user-space io-wq teardown stress as init of patched and unpatched UML
 #   make test-harness  tests of the harness scripts themselves
+#   make send-preview  the mails b4 would send for SERIES=fix (or tests), not sent
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
 # BASE=7.3, FRESH=1 (make the work tree again from patches/).
@@ -30,7 +31,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench rust stress kmemleak teardown test-harness help
+	build-configs docs bench rust stress kmemleak teardown test-harness send-preview help
 
 kunit:
 	@$(S)/kunit.sh $(or $(CONFIG),up)
@@ -79,6 +80,9 @@ teardown:
 
 test-harness:
 	@tests/harness.sh
+
+send-preview:
+	@$(S)/send-preview.sh
 
 help:
 	@sed -n 's/^#   //p' Makefile

@@ -10,6 +10,7 @@
 #  - export round trip: exporting an unchanged work tree changes nothing,
 #    a new commit makes export-check fail until it is exported;
 #  - a patch that does not apply is named, with its hunk;
+#  - make send-preview (b4) writes the fix series as mails;
 #  - shellcheck is clean over scripts/ and tests/.
 
 set -uo pipefail
@@ -129,6 +130,15 @@ else
 	ko "export did not write the new commit to the tests series alone"
 fi
 git -C "$T/repo" checkout -q -- patches && git -C "$T/repo" clean -q -fd patches
+
+step "b4: make send-preview writes the fix series as mails, sends nothing"
+if out=$(run make -s send-preview 2>&1) &&
+   [ "$(find "$T/work/send-preview/$BASE-fix" -name '*.eml' | wc -l)" -eq $(($(series_files "$FIX_DIR" | wc -l) + 1)) ] &&
+   grep -q '^To: Jens Axboe' "$T/work/send-preview/$BASE-fix/"0000-*.eml; then
+	ok "b4 prep and b4 send -o: the cover letter and every patch, with the recipients"
+else
+	ko "make send-preview" "$out"
+fi
 
 step "a patch that does not apply"
 export KERNEL_SRC=$T/mini
