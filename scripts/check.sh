@@ -9,7 +9,7 @@
 
 # The stress stage runs every configuration that says "stress: yes"
 # (configs/*.kunitconfig); its name lists them.
-STRESSED=$(for c in $(configs_where stress yes); do config_get "$c" description; done | paste -sd, | sed 's/,/, /g')
+STRESSED=$(for c in $(configs_where stress yes); do config_get "$c" description; done | paste -sd';' | sed 's/;/; /g')
 STAGES=(
 	"work tree (fetch, apply)|scripts/tree.sh"
 	"harness tests|tests/harness.sh"
