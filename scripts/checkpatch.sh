@@ -31,8 +31,15 @@ if [ "$BASE" != 7.3 ]; then
 fi
 step "checkpatch.pl --strict on ${#SERIES[@]} patches of ${SERIES_DIRS[*]#"$REPO"/} (from $(cat "$CPTREE/.git/tw-version" 2>/dev/null || echo "$CPTREE"))"
 for p in "${SERIES[@]}"; do
+	# A stable prerequisite that fixes nothing by itself carries
+	# "Cc: stable@vger.kernel.org # needed by ..." and no Fixes: tag
+	# (stable-kernel-rules.rst, Option 1); checkpatch asks for one anyway.
+	ignore=MISSING_SIGN_OFF,UNKNOWN_COMMIT_ID
+	if grep -q '^Cc: stable@vger.kernel.org # needed by ' "$p"; then
+		ignore+=,MISSING_FIXES_TAG
+	fi
 	out=$(cd "$CPTREE" && perl scripts/checkpatch.pl --strict --show-types --terse \
-		--ignore MISSING_SIGN_OFF,UNKNOWN_COMMIT_ID "$p" 2>&1) || true
+		--ignore "$ignore" "$p" 2>&1) || true
 	# checkpatch asks whether MAINTAINERS needs updating for every new
 	# file.  kernel/task_work.c has no MAINTAINERS entry and io_uring/ is
 	# covered as a whole, so that question is answered, and reported, here.
@@ -64,10 +71,27 @@ for f in $files; do
 		fail=1
 	fi
 done
-# Each series that is sent names, in its cover letter's headers, everyone
-# get_maintainer.pl names for it.  The 6.12 tests are harness only.
-SENT=("$FIX_DIR")
-[ "$BASE" = 7.3 ] && SENT+=("$TESTS_DIR")
+# Each mainline series names, in its cover letter's headers, everyone
+# get_maintainer.pl names for it.  A stable backport goes to stable, with
+# the maintainers in Cc (stable-kernel-rules.rst), and says which upstream
+# commit each patch is: until the fix is merged, a placeholder line that
+# make send-preview refuses.  The 6.12 tests are harness only.
+SENT=()
+if [ "$BASE" = 7.3 ]; then
+	SENT=("$FIX_DIR" "$TESTS_DIR")
+else
+	step "the ${FIX_DIR#"$REPO"/} backport: To stable, and an upstream line in every patch"
+	grep -qx 'To: stable@vger.kernel.org' "$FIX_DIR/recipients" ||
+		{ info "FAIL ${FIX_DIR#"$REPO"/}/recipients has no 'To: stable@vger.kernel.org'"; fail=1; }
+	while IFS= read -r f; do
+		if sed -n '/^$/,$p' "$FIX_DIR/$f" | grep -m1 -v '^$' | grep -qE '^commit ([0-9a-f]{40}|@UPSTREAM@) upstream\.$'; then
+			info "ok   $f"
+		else
+			info "FAIL $f: the message must start with 'commit <id> upstream.' (or @UPSTREAM@ until merged)"
+			fail=1
+		fi
+	done < <(series_files "$FIX_DIR")
+fi
 for d in "${SENT[@]}"; do
 	step "scripts/get_maintainer.pl: the cover letter of ${d#"$REPO"/} lists every recipient"
 	mapfile -t PS < <(series_files "$d" | sed "s|^|$d/|")

@@ -25,6 +25,9 @@ tests)
 	dir=$TESTS_DIR from=$(git -C "$TREE" rev-parse fix) tip=HEAD desc=series ;;
 *) die "unknown SERIES=$SERIES (use fix or tests)" ;;
 esac
+if [ "$BASE" != 7.3 ] && grep -l '^commit @UPSTREAM@ upstream\.$' "$dir"/*.patch >/dev/null 2>&1; then
+	die "${dir#"$REPO"/} still says 'commit @UPSTREAM@ upstream.': a stable backport is sent only once its patches are in mainline; put each one's mainline commit id there first (README, \"The 6.12 backport\")"
+fi
 prefixes=()
 case "$BASE-$SERIES" in
 7.3-fix) prefixes=(--force-revision 2) ;;

@@ -8,7 +8,8 @@
  *
  * What it makes the kernel do, per round (checked against Linux 7.3:
  * io_uring/msg_ring.c, io_uring/io-wq.c, io_uring/openclose.c,
- * kernel/task_work.c, kernel/fork.c, fs/pipe.c):
+ * io_uring/cancel.c, io_uring/tctx.c, kernel/task_work.c, kernel/fork.c,
+ * kernel/exit.c, include/linux/sched/signal.h, fs/pipe.c):
  *
  *  1. A task S creates a ring with IORING_SETUP_SINGLE_ISSUER |
  *     IORING_SETUP_DEFER_TASKRUN, so S is the ring's submitter_task and
@@ -44,25 +45,40 @@
  *     cancels S's io-wq (io_wq_exit_start(), io_wq_put_and_exit(), both
  *     cancelling pending creation requests) and the last worker exits.
  *     Then the senders and the vfork child are killed and reaped, and the
- *     rings go away: "all" is kill to the last waitpid().
+ *     rings go away: "all" is kill to the last waitpid().  By then S's
+ *     list is short: get_signal() ran it before do_exit().
+ *  7. Long-list teardown (longlist_round()), the frame of the report: a
+ *     fresh S with W workers asleep in FIFO opens calls exit() (this
+ *     thread only, so the workers get no SIGKILL).  We trace S with
+ *     PTRACE_O_TRACEEXIT, so do_exit() stops at
+ *     ptrace_event(PTRACE_EVENT_EXIT), before io_uring_files_cancel()
+ *     (kernel/exit.c) and after S last ran its task_work on its way back
+ *     to user mode.  A TASK_TRACED sleep is not woken by TWA_SIGNAL
+ *     (__set_notify_signal() wakes TASK_INTERRUPTIBLE only), so the senders
+ *     queue N works on S there.  Then PTRACE_CONT: io_wq_exit_start() and
+ *     io_wq_exit_workers() each call io_wq_cancel_tw_create(), and the W
+ *     workers, woken, each run io_worker_exit(), all while S's list is N
+ *     long; 7.3 walks it W + 2 times under S->pi_lock with interrupts off,
+ *     the series not at all (nothing is pending).  exit_task_work() then
+ *     runs the N works, on both kernels alike.  Timed from PTRACE_CONT
+ *     until S is reaped: "long-list teardown".
  *
  * Where this differs from the report in DESIGN.md section 1:
  *
  *  - The report has the task "blocked opening a FIFO".  fifo_open() waits
  *    TASK_INTERRUPTIBLE, so TWA_SIGNAL interrupts it: the open returns
  *    -ERESTARTSYS, the task runs its list on the way out and restarts the
- *    open, and the list does not grow.  Here the FIFO openers are the vfork
- *    child and the io-wq workers; the task that owns the list is held in
- *    the killable vfork wait, which TWA_SIGNAL does not break.
- *  - Every way S can reach io-wq teardown (a fatal signal, exit, exec)
- *    passes get_signal() or a return to user mode first, which runs the
- *    whole list.  So io_wq_cancel_tw_create() walks only what was queued
- *    since, and the O(N x M) loop of 7.3 (M creation requests buried
- *    under N messages) cannot be set up from user space with a long list
- *    at the time of the walk: a request that sits on S's list when
- *    teardown starts is run, not cancelled.  What a long list does meet is
- *    io_worker_exit() of idle workers while S is blocked (step 5), O(W x N),
- *    the walk the series' gate removes.
+ *    open, and the list does not grow.  Here the task that owns the list is
+ *    held in the killable vfork wait (steps 3-6) or in the ptrace exit stop
+ *    (step 7), neither of which TWA_SIGNAL breaks.
+ *  - Creation requests pending at teardown: io-wq queues one only when the
+ *    last running worker of an accounting class goes to sleep with work
+ *    queued, and the next only after S has run that one, so one pool has
+ *    at most one or two pending at a time.  Step 7 has none pending; the
+ *    walks it times are the ones the series removes for that case
+ *    (teardown's two, and one per exiting worker).  The loop of 7.3 over
+ *    many pending requests (M + 1 walks of N) is measured in the kernel by
+ *    make bench, with fake workers.
  *  - The hard lockups came from many CPUs spinning with interrupts off on
  *    S->pi_lock behind each other's walks.  Under UML with two CPUs at most
  *    one CPU waits behind one walk, and a walk of N entries takes N times
@@ -72,9 +88,10 @@
  * Parameters, as key=value arguments or, when run as init, as kernel
  * command line parameters (the kernel hands unknown key=value parameters
  * to init as environment variables): td_rounds=R td_workers=W td_works=N
- * td_senders=G td_batch=B.  Output, one line per round and one at the end:
+ * td_senders=G td_batch=B.  Output, two lines per round and one at the end:
  *
  *   TEARDOWN,<round>,<teardown_ns>,<idle_exit_ns>,<all_ns>,<queued>,<workers>,<workers_left>
+ *   LONGLIST,<round>,<teardown_ns>,<queued>,<workers>
  *   DONE,<rounds>,<errors>
  *
  * As pid 1 it mounts /proc, a tmpfs on /tmp (and on /dev for a console
@@ -94,6 +111,7 @@
 #include <linux/io_uring.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -329,12 +347,14 @@ static void sender(const struct params *pa, struct shared *sh, int target_fd,
 }
 
 /*
- * S: owns the target ring and the io-wq.  Never returns: it ends blocked in
- * vfork(), and is killed there.
+ * S: owns the target ring and the io-wq.  Never returns.  With fifo_s it
+ * ends blocked in vfork() and is killed there (the idle-exit phase); with
+ * quit_fd it waits for a byte there and then exits, its W workers still
+ * asleep in their FIFO opens (the long-list teardown phase).
  */
 static void submitter(const struct params *pa, struct shared *sh,
 		      const char *fifo_w, const char *fifo_s, int ready_fd,
-		      int go_rd, int go_wr)
+		      int go_rd, int go_wr, int quit_fd)
 {
 	struct ring r;
 	unsigned int limits[2];
@@ -410,6 +430,19 @@ static void submitter(const struct params *pa, struct shared *sh,
 	if (write(ready_fd, "r", 1) != 1)
 		die_child("write ready", errno);
 	close(ready_fd);
+
+	if (quit_fd >= 0) {
+		/*
+		 * Only this thread exits (exit, not exit_group): the workers
+		 * get no SIGKILL and are still asleep when do_exit() reaches
+		 * io_uring_files_cancel().  The parent traces us with
+		 * PTRACE_O_TRACEEXIT, so do_exit() first stops at
+		 * ptrace_event(PTRACE_EVENT_EXIT), before that call.
+		 */
+		while (read(quit_fd, &state, 1) < 0 && errno == EINTR)
+			;
+		syscall(SYS_exit, 0);
+	}
 
 	/*
 	 * The vfork child opens the second FIFO and sleeps there; S sleeps in
@@ -505,7 +538,7 @@ static int one_round(const struct params *pa, long round, const char *dir)
 	}
 	if (s == 0) {
 		close(ready[0]);
-		submitter(pa, sh, fifo_w, fifo_s, ready[1], go[0], go[1]);
+		submitter(pa, sh, fifo_w, fifo_s, ready[1], go[0], go[1], -1);
 	}
 	setpgid(s, s);	/* S does it too; either order works */
 	close(ready[1]);
@@ -576,6 +609,138 @@ out:
 	return ret;
 }
 
+/*
+ * Wait for the traced S: until it stops at PTRACE_EVENT_EXIT (stop != 0),
+ * or until it is reaped (stop == 0).  Any other stop is a signal-delivery
+ * stop, continued with its signal.
+ */
+static int wait_traced(pid_t s, int stop)
+{
+	int status;
+
+	for (;;) {
+		if (waitpid(s, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return stop ? -ESRCH : 0;
+		if (!WIFSTOPPED(status))
+			continue;
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
+			if (stop)
+				return 0;
+			ptrace(PTRACE_CONT, s, 0, 0);
+		} else {
+			ptrace(PTRACE_CONT, s, 0, WSTOPSIG(status));
+		}
+	}
+}
+
+/*
+ * Long-list teardown: io-wq teardown while S's task_work list is N long.
+ * A fresh S sets up its ring, senders and W workers asleep in FIFO opens,
+ * then exits.  We trace it with PTRACE_O_TRACEEXIT, so do_exit() stops at
+ * ptrace_event(PTRACE_EVENT_EXIT), after S last ran its task_work (on its
+ * way back to user mode) and before io_uring_files_cancel().  A TASK_TRACED
+ * sleep is not woken by TWA_SIGNAL, so the senders queue N works on S
+ * there.  Then PTRACE_CONT: io_wq_exit_start() and io_wq_exit_workers()
+ * each call io_wq_cancel_tw_create(), the W woken workers each run
+ * io_worker_exit(), all against S's N works; exit_task_work() runs the N
+ * works later.  Timed from PTRACE_CONT until S is reaped.
+ */
+static int longlist_round(const struct params *pa, long round, const char *dir)
+{
+	char fifo[128], c, state;
+	long *area;
+	struct shared *sh;
+	long long t0, t1;
+	long threads;
+	int ready[2], go[2], quit[2], status, ret = -1;
+	pid_t s;
+
+	snprintf(fifo, sizeof(fifo), "%s/td-long-%ld", dir, round);
+	unlink(fifo);
+	if (mkfifo(fifo, 0600)) {
+		msg("ERROR,mkfifo in %s,%s\n", dir, strerror(errno));
+		return -1;
+	}
+	area = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED || pipe2(ready, O_CLOEXEC) ||
+	    pipe2(go, O_CLOEXEC) || pipe2(quit, O_CLOEXEC)) {
+		msg("ERROR,setup,%s\n", strerror(errno));
+		return -1;
+	}
+	area[0] = pa->works;
+	sh = (struct shared *)(area + 1);
+
+	s = fork();
+	if (s < 0) {
+		msg("ERROR,fork,%s\n", strerror(errno));
+		return -1;
+	}
+	if (s == 0) {
+		close(ready[0]);
+		close(quit[1]);
+		submitter(pa, sh, fifo, NULL, ready[1], go[0], go[1], quit[0]);
+	}
+	setpgid(s, s);
+	close(ready[1]);
+	close(go[0]);
+	close(quit[0]);
+	if (ptrace(PTRACE_SEIZE, s, 0, PTRACE_O_TRACEEXIT)) {
+		msg("ERROR,PTRACE_SEIZE,%s\n", strerror(errno));
+		goto out_kill;
+	}
+	if (read(ready[0], &c, 1) != 1) {
+		msg("ERROR,submitter failed before its workers were up\n");
+		goto out_kill;
+	}
+	if (write(quit[1], "q", 1) != 1 || wait_traced(s, 1)) {
+		msg("ERROR,S did not stop at PTRACE_EVENT_EXIT\n");
+		goto out_kill;
+	}
+	if (proc_stat(s, &state, &threads)) {
+		msg("ERROR,read /proc/%d/stat\n", (int)s);
+		goto out_kill;
+	}
+
+	/* S is stopped in do_exit(): the senders fill its list. */
+	close(go[1]);
+	go[1] = -1;
+	if (wait_until("the senders", WAIT_LIMIT_NS, cond_sent, area))
+		goto out_kill;
+	if (sh->errors) {
+		msg("ERROR,a sender failed\n");
+		goto out_kill;
+	}
+
+	t0 = now_ns();
+	if (ptrace(PTRACE_CONT, s, 0, 0) || wait_traced(s, 0)) {
+		msg("ERROR,S did not exit after PTRACE_CONT\n");
+		goto out_kill;
+	}
+	t1 = now_ns();
+	msg("LONGLIST,%ld,%lld,%ld,%ld\n", round, t1 - t0,
+	    __atomic_load_n(&sh->sent, __ATOMIC_RELAXED), threads - 1);
+	ret = 0;
+
+out_kill:
+	kill(-s, SIGKILL);
+	kill(s, SIGKILL);
+	while (wait(&status) > 0 || errno == EINTR)
+		;
+	if (go[1] >= 0)
+		close(go[1]);
+	close(quit[1]);
+	close(ready[0]);
+	munmap(area, 4096);
+	unlink(fifo);
+	return ret;
+}
+
 static long param(int argc, char **argv, const char *key, long def)
 {
 	size_t len = strlen(key);
@@ -641,9 +806,12 @@ int main(int argc, char **argv)
 	}
 	msg("PARAMS,rounds=%ld,workers=%ld,works=%ld,senders=%ld,batch=%ld\n",
 	    pa.rounds, pa.workers, pa.works, pa.senders, pa.batch);
-	for (r = 1; r <= pa.rounds; r++)
+	for (r = 1; r <= pa.rounds; r++) {
 		if (one_round(&pa, r, dir))
 			errors++;
+		if (longlist_round(&pa, r, dir))
+			errors++;
+	}
 	if (!is_init)
 		rmdir(dir);
 done:
