@@ -503,16 +503,98 @@ static int cond_sent(void *arg)
 		__atomic_load_n(&sh->errors, __ATOMIC_RELAXED);
 }
 
+/* What the parent holds of a round's S. */
+struct round {
+	long *area;		/* area[0]: works to queue; then struct shared */
+	struct shared *sh;
+	int ready;		/* read end: S has its workers */
+	int go;			/* write end: close it to start the senders */
+	int quit;		/* write end: a byte makes S exit, or -1 */
+	pid_t s;
+};
+
+/*
+ * Fork S with its senders: fifo_s for the vfork ending of the idle-exit
+ * phase, or with_quit for the exit ending of the long-list phase.
+ */
+static int start_submitter(const struct params *pa, struct round *rd,
+			   const char *fifo_w, const char *fifo_s, int with_quit)
+{
+	int ready[2], go[2], quit[2] = { -1, -1 };
+
+	rd->area = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rd->area == MAP_FAILED || pipe2(ready, O_CLOEXEC) ||
+	    pipe2(go, O_CLOEXEC) || (with_quit && pipe2(quit, O_CLOEXEC))) {
+		msg("ERROR,setup,%s\n", strerror(errno));
+		return -1;
+	}
+	rd->area[0] = pa->works;
+	rd->sh = (struct shared *)(rd->area + 1);
+
+	rd->s = fork();
+	if (rd->s < 0) {
+		msg("ERROR,fork,%s\n", strerror(errno));
+		return -1;
+	}
+	if (rd->s == 0) {
+		close(ready[0]);
+		if (with_quit)
+			close(quit[1]);
+		submitter(pa, rd->sh, fifo_w, fifo_s, ready[1], go[0], go[1],
+			  quit[0]);
+	}
+	setpgid(rd->s, rd->s);	/* S does it too; either order works */
+	close(ready[1]);
+	close(go[0]);
+	if (with_quit)
+		close(quit[0]);
+	rd->ready = ready[0];
+	rd->go = go[1];
+	rd->quit = quit[1];
+	return 0;
+}
+
+/* Start the senders and wait until they have queued N works on S. */
+static int fill_list(struct round *rd)
+{
+	close(rd->go);
+	rd->go = -1;
+	if (wait_until("the senders", WAIT_LIMIT_NS, cond_sent, rd->area))
+		return -1;
+	if (rd->sh->errors) {
+		msg("ERROR,a sender failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Kill S, its senders and the vfork child, reap them, and free the rest. */
+static void end_round(struct round *rd)
+{
+	int status;
+
+	kill(-rd->s, SIGKILL);
+	kill(rd->s, SIGKILL);
+	while (wait(&status) > 0 || errno == EINTR)
+		;
+	if (rd->go >= 0)
+		close(rd->go);
+	if (rd->quit >= 0)
+		close(rd->quit);
+	if (rd->ready >= 0)
+		close(rd->ready);
+	munmap(rd->area, 4096);
+}
+
 static int one_round(const struct params *pa, long round, const char *dir)
 {
 	char fifo_w[128], fifo_s[128], c;
-	long *area;
-	struct shared *sh;
+	struct round rd;
 	struct proc_cond pc;
 	long long t_rel, t_ret, t0, t1, t2;
-	int ready[2], go[2], wfd, status, ret = -1;
+	int wfd, status, ret = -1;
 	long threads_before, left;
-	pid_t s, w;
 
 	snprintf(fifo_w, sizeof(fifo_w), "%s/td-workers-%ld", dir, round);
 	snprintf(fifo_s, sizeof(fifo_s), "%s/td-vfork-%ld", dir, round);
@@ -522,88 +604,53 @@ static int one_round(const struct params *pa, long round, const char *dir)
 		msg("ERROR,mkfifo in %s,%s\n", dir, strerror(errno));
 		return -1;
 	}
-	area = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED || pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC)) {
-		msg("ERROR,setup,%s\n", strerror(errno));
+	if (start_submitter(pa, &rd, fifo_w, fifo_s, 0))
 		return -1;
-	}
-	area[0] = pa->works;
-	sh = (struct shared *)(area + 1);
-
-	s = fork();
-	if (s < 0) {
-		msg("ERROR,fork,%s\n", strerror(errno));
-		return -1;
-	}
-	if (s == 0) {
-		close(ready[0]);
-		submitter(pa, sh, fifo_w, fifo_s, ready[1], go[0], go[1], -1);
-	}
-	setpgid(s, s);	/* S does it too; either order works */
-	close(ready[1]);
-	close(go[0]);
 
 	/* S has its W workers, each asleep opening fifo_w. */
-	if (read(ready[0], &c, 1) != 1) {
+	if (read(rd.ready, &c, 1) != 1) {
 		msg("ERROR,submitter failed before its workers were up\n");
-		goto out_kill;
+		goto out;
 	}
-	close(ready[0]);
-	pc.pid = s;
+	pc.pid = rd.s;
 	if (wait_until("S to block in vfork", WAIT_LIMIT_NS, cond_blocked, &pc))
-		goto out_kill;
+		goto out;
 	threads_before = pc.threads - 1;
 
 	/* Go: the senders fill S's task_work list. */
-	close(go[1]);
-	go[1] = -1;
-	if (wait_until("the senders", WAIT_LIMIT_NS, cond_sent, area))
-		goto out_kill;
-	if (sh->errors) {
-		msg("ERROR,a sender failed\n");
-		goto out_kill;
-	}
+	if (fill_list(&rd))
+		goto out;
 
 	/* Let the W FIFO opens complete; idle workers exit after 5 s. */
 	t_rel = now_ns();
 	wfd = open(fifo_w, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (wfd < 0) {
 		msg("ERROR,open %s for writing,%s\n", fifo_w, strerror(errno));
-		goto out_kill;
+		goto out;
 	}
 	close(wfd);
 	if (wait_until("idle io-wq workers to exit",
 		       IDLE_TIMEOUT_NS + WAIT_LIMIT_NS, cond_retired, &pc))
-		goto out_kill;
+		goto out;
 	t_ret = now_ns();
 	left = pc.threads - 1;
 
 	/* Teardown. */
 	t0 = now_ns();
-	kill(s, SIGKILL);
-	while (waitpid(s, &status, 0) < 0 && errno == EINTR)
+	kill(rd.s, SIGKILL);
+	while (waitpid(rd.s, &status, 0) < 0 && errno == EINTR)
 		;
 	t1 = now_ns();
-	kill(-s, SIGKILL);
-	while ((w = wait(&status)) > 0 || errno == EINTR)
+	kill(-rd.s, SIGKILL);
+	while (wait(&status) > 0 || errno == EINTR)
 		;
 	t2 = now_ns();
 	msg("TEARDOWN,%ld,%lld,%lld,%lld,%ld,%ld,%ld\n", round, t1 - t0,
-	    t_ret - t_rel, t2 - t0, __atomic_load_n(&sh->sent, __ATOMIC_RELAXED),
+	    t_ret - t_rel, t2 - t0, __atomic_load_n(&rd.sh->sent, __ATOMIC_RELAXED),
 	    threads_before, left);
 	ret = 0;
-	goto out;
-
-out_kill:
-	kill(-s, SIGKILL);
-	kill(s, SIGKILL);
-	while (wait(&status) > 0 || errno == EINTR)
-		;
 out:
-	if (go[1] >= 0)
-		close(go[1]);
-	munmap(area, 4096);
+	end_round(&rd);
 	unlink(fifo_w);
 	unlink(fifo_s);
 	return ret;
@@ -653,12 +700,10 @@ static int wait_traced(pid_t s, int stop)
 static int longlist_round(const struct params *pa, long round, const char *dir)
 {
 	char fifo[128], c, state;
-	long *area;
-	struct shared *sh;
+	struct round rd;
 	long long t0, t1;
 	long threads;
-	int ready[2], go[2], quit[2], status, ret = -1;
-	pid_t s;
+	int ret = -1;
 
 	snprintf(fifo, sizeof(fifo), "%s/td-long-%ld", dir, round);
 	unlink(fifo);
@@ -666,77 +711,40 @@ static int longlist_round(const struct params *pa, long round, const char *dir)
 		msg("ERROR,mkfifo in %s,%s\n", dir, strerror(errno));
 		return -1;
 	}
-	area = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED || pipe2(ready, O_CLOEXEC) ||
-	    pipe2(go, O_CLOEXEC) || pipe2(quit, O_CLOEXEC)) {
-		msg("ERROR,setup,%s\n", strerror(errno));
+	if (start_submitter(pa, &rd, fifo, NULL, 1))
 		return -1;
-	}
-	area[0] = pa->works;
-	sh = (struct shared *)(area + 1);
-
-	s = fork();
-	if (s < 0) {
-		msg("ERROR,fork,%s\n", strerror(errno));
-		return -1;
-	}
-	if (s == 0) {
-		close(ready[0]);
-		close(quit[1]);
-		submitter(pa, sh, fifo, NULL, ready[1], go[0], go[1], quit[0]);
-	}
-	setpgid(s, s);
-	close(ready[1]);
-	close(go[0]);
-	close(quit[0]);
-	if (ptrace(PTRACE_SEIZE, s, 0, PTRACE_O_TRACEEXIT)) {
+	if (ptrace(PTRACE_SEIZE, rd.s, 0, PTRACE_O_TRACEEXIT)) {
 		msg("ERROR,PTRACE_SEIZE,%s\n", strerror(errno));
-		goto out_kill;
+		goto out;
 	}
-	if (read(ready[0], &c, 1) != 1) {
+	if (read(rd.ready, &c, 1) != 1) {
 		msg("ERROR,submitter failed before its workers were up\n");
-		goto out_kill;
+		goto out;
 	}
-	if (write(quit[1], "q", 1) != 1 || wait_traced(s, 1)) {
+	if (write(rd.quit, "q", 1) != 1 || wait_traced(rd.s, 1)) {
 		msg("ERROR,S did not stop at PTRACE_EVENT_EXIT\n");
-		goto out_kill;
+		goto out;
 	}
-	if (proc_stat(s, &state, &threads)) {
-		msg("ERROR,read /proc/%d/stat\n", (int)s);
-		goto out_kill;
+	if (proc_stat(rd.s, &state, &threads)) {
+		msg("ERROR,read /proc/%d/stat\n", (int)rd.s);
+		goto out;
 	}
 
 	/* S is stopped in do_exit(): the senders fill its list. */
-	close(go[1]);
-	go[1] = -1;
-	if (wait_until("the senders", WAIT_LIMIT_NS, cond_sent, area))
-		goto out_kill;
-	if (sh->errors) {
-		msg("ERROR,a sender failed\n");
-		goto out_kill;
-	}
+	if (fill_list(&rd))
+		goto out;
 
 	t0 = now_ns();
-	if (ptrace(PTRACE_CONT, s, 0, 0) || wait_traced(s, 0)) {
+	if (ptrace(PTRACE_CONT, rd.s, 0, 0) || wait_traced(rd.s, 0)) {
 		msg("ERROR,S did not exit after PTRACE_CONT\n");
-		goto out_kill;
+		goto out;
 	}
 	t1 = now_ns();
 	msg("LONGLIST,%ld,%lld,%ld,%ld\n", round, t1 - t0,
-	    __atomic_load_n(&sh->sent, __ATOMIC_RELAXED), threads - 1);
+	    __atomic_load_n(&rd.sh->sent, __ATOMIC_RELAXED), threads - 1);
 	ret = 0;
-
-out_kill:
-	kill(-s, SIGKILL);
-	kill(s, SIGKILL);
-	while (wait(&status) > 0 || errno == EINTR)
-		;
-	if (go[1] >= 0)
-		close(go[1]);
-	close(quit[1]);
-	close(ready[0]);
-	munmap(area, 4096);
+out:
+	end_round(&rd);
 	unlink(fifo);
 	return ret;
 }
