@@ -14,8 +14,14 @@
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need b4 b4
 SERIES=${SERIES:-fix}
+# A stable backport is sent only once its patches are in mainline, each
+# saying which mainline commit it is (stable-kernel-rules.rst).
+if [ "$BASE" != 7.3 ] && [ "$SERIES" = fix ] &&
+   grep -q '^commit @UPSTREAM@ upstream\.$' "$FIX_DIR"/*.patch 2>/dev/null; then
+	die "${FIX_DIR#"$REPO"/} still says 'commit @UPSTREAM@ upstream.': put each patch's mainline commit id there first, once the fix is merged (README, \"The 6.12 LTS backport\")"
+fi
+need b4 b4
 TREE=$(work_tree)
 BASEREF=$(cat "$TREE/.git/tw-base")
 case "$SERIES" in
@@ -25,9 +31,6 @@ tests)
 	dir=$TESTS_DIR from=$(git -C "$TREE" rev-parse fix) tip=HEAD desc=series ;;
 *) die "unknown SERIES=$SERIES (use fix or tests)" ;;
 esac
-if [ "$BASE" != 7.3 ] && grep -l '^commit @UPSTREAM@ upstream\.$' "$dir"/*.patch >/dev/null 2>&1; then
-	die "${dir#"$REPO"/} still says 'commit @UPSTREAM@ upstream.': a stable backport is sent only once its patches are in mainline; put each one's mainline commit id there first (README, \"The 6.12 backport\")"
-fi
 prefixes=()
 case "$BASE-$SERIES" in
 7.3-fix) prefixes=(--force-revision 2) ;;

@@ -10,7 +10,8 @@
 #  - export round trip: exporting an unchanged work tree changes nothing,
 #    a new commit makes export-check fail until it is exported;
 #  - a patch that does not apply is named, with its hunk;
-#  - make send-preview (b4) writes the fix series as mails;
+#  - make send-preview (b4) writes the fix series as mails, and refuses
+#    the 6.12 backport while its upstream ids are placeholders;
 #  - shellcheck is clean over scripts/ and tests/.
 
 set -uo pipefail
@@ -139,6 +140,10 @@ if out=$(run make -s send-preview 2>&1) &&
 else
 	ko "make send-preview" "$out"
 fi
+
+step "a stable backport is not prepared for sending before its upstream ids exist"
+expect_fail "make send-preview BASE=6.12 refuses while a patch says 'commit @UPSTREAM@ upstream.'" \
+	"@UPSTREAM@" env BASE=6.12 make -s -C "$T/repo" send-preview
 
 step "a patch that does not apply"
 export KERNEL_SRC=$T/mini
