@@ -94,7 +94,7 @@ for k in $TD_KERNELS; do
 	rc=0
 	timeout -k 10 "$TD_TIMEOUT" "${OUT[$k]}/linux" "${ARGS[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	echo "TD_EXIT,$rc,$(( $(now) - t ))" >> "$log"
-	info "exit $rc after $(( $(now) - t )) s; $(grep -c '^TEARDOWN,' "$log" || true) rounds reported, $(grep -c '^LONGLIST,' "$log" || true) long-list teardowns"
+	info "exit $rc after $(( $(now) - t )) s; $(grep -c '^TEARDOWN,' "$log" || true) rounds reported, $(grep -c '^LONGLIST,' "$log" || true) long-list teardowns, $(grep -c '^LONGPEND,' "$log" || true) with requests pending"
 	# The host side of UML (one process per CPU and per address space)
 	# goes when the kernel halts; nothing else to clean up.
 done
@@ -116,8 +116,10 @@ rows, failed = [], []
 for k in kernels:
     text = open(f"{logs}/run-{k}.log", errors="replace").read()
     td = [l.split(",") for l in text.splitlines() if l.startswith("TEARDOWN,")]
-    # LONGLIST,<round>,<teardown_ns>,<queued>,<workers> (longlist_round())
+    # LONGLIST,<round>,<teardown_ns>,<queued>,<workers> and LONGPEND, the
+    # same with W creation requests pending (longlist_round())
     ll = [l.split(",") for l in text.splitlines() if l.startswith("LONGLIST,")]
+    lp = [l.split(",") for l in text.splitlines() if l.startswith("LONGPEND,")]
     done = re.search(r"^DONE,(\d+),(\d+)", text, re.M)
     errors = [l for l in text.splitlines() if l.startswith("ERROR,")]
     exitl = re.search(r"^TD_EXIT,(\d+),(\d+)", text, re.M)
@@ -136,18 +138,20 @@ for k in kernels:
     queued = sorted({r[5] for r in td})
     left = sorted({r[7] for r in td})
     lln = [int(r[2]) for r in ll]
+    lpn = [int(r[2]) for r in lp]
     llw = sorted({r[4] for r in ll})
     fmt = lambda xs, f: (f"{f(statistics.median(xs)):.1f} / {f(max(xs)):.1f}" if xs else "-")
     rows.append([k, f"{len(td)}/{rounds}", ",".join(queued) or "-",
                  td[0][6] + "->" + ",".join(left) if td else "-",
                  fmt(tdn, ms), fmt(alln, ms), fmt(idle, ms),
-                 fmt(lln, ms), ",".join(llw) or "-"] +
+                 fmt(lln, ms), ",".join(llw) or "-", fmt(lpn, ms)] +
                 [str(counts[n]) for n, _ in REPORTS])
-    complete = (len(td) == rounds and len(ll) == rounds and done and done.group(2) == "0"
+    complete = (len(td) == rounds and len(ll) == rounds and len(lp) == rounds
+                and done and done.group(2) == "0"
                 and not errors and exitl and exitl.group(1) == "0")
     if not complete:
         why = errors[:3] or ([f"exit {exitl.group(1)}"] if exitl and exitl.group(1) != "0" else []) \
-              or [f"{len(td)} and {len(ll)} of {rounds} rounds"]
+              or [f"{len(td)}, {len(ll)} and {len(lp)} of {rounds} rounds"]
         failed.append(f"{k}: the run did not complete ({'; '.join(why)}; log {logs}/run-{k}.log)")
     if k == "patched" and any(counts.values()):
         failed.append(f"patched: the kernel log holds a report ({logs}/run-{k}.log)")
@@ -158,7 +162,8 @@ for k in kernels:
 head = ["kernel", "rounds", "works queued", "workers (start->left)",
         "teardown ms (median / max)", "all reaped ms (median / max)",
         "idle exit past 5 s, ms (median / max)",
-        "long-list teardown ms (median / max)", "workers at long-list teardown"] + \
+        "long-list teardown ms (median / max)", "workers at long-list teardown",
+        "long-list teardown, W requests pending, ms (median / max)"] + \
        [n for n, _ in REPORTS]
 print("| " + " | ".join(head) + " |")
 print("| " + " | ".join("---" for _ in head) + " |")

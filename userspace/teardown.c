@@ -62,6 +62,12 @@
  *     the series not at all (nothing is pending).  exit_task_work() then
  *     runs the N works, on both kernels alike.  Timed from PTRACE_CONT
  *     until S is reaped: "long-list teardown".
+ *  8. The same with W creation requests pending: S switches to an
+ *     unprivileged user at its RLIMIT_NPROC before it submits, so no worker
+ *     thread can be made and every worker's retry queues create_worker_cont
+ *     on S while it is stopped.  7.3's io_wq_exit_start() then calls
+ *     task_work_cancel_match() W + 1 times, each walking to the oldest
+ *     works; the series walks once.  "long-list teardown, W pending".
  *
  * Where this differs from the report in DESIGN.md section 1:
  *
@@ -71,14 +77,14 @@
  *    open, and the list does not grow.  Here the task that owns the list is
  *    held in the killable vfork wait (steps 3-6) or in the ptrace exit stop
  *    (step 7), neither of which TWA_SIGNAL breaks.
- *  - Creation requests pending at teardown: io-wq queues one only when the
- *    last running worker of an accounting class goes to sleep with work
- *    queued, and the next only after S has run that one, so one pool has
- *    at most one or two pending at a time.  Step 7 has none pending; the
- *    walks it times are the ones the series removes for that case
- *    (teardown's two, and one per exiting worker).  The loop of 7.3 over
- *    many pending requests (M + 1 walks of N) is measured in the kernel by
- *    make bench, with fake workers.
+ *  - Creation requests pending at teardown: on the way io-wq asks for
+ *    workers when one goes to sleep, a pool has at most one request pending
+ *    at a time (the next one is queued only after S has run the previous).
+ *    But when create_io_thread() fails with -EAGAIN, as it does at
+ *    RLIMIT_NPROC, io-wq retries every worker 5 ms later from a kworker
+ *    (queue_create_worker_retry(), io_workqueue_create()), and each retry
+ *    queues create_worker_cont on S: one request per worker.  Step 8 uses
+ *    that: W requests pending under N works.
  *  - The hard lockups came from many CPUs spinning with interrupts off on
  *    S->pi_lock behind each other's walks.  Under UML with two CPUs at most
  *    one CPU waits behind one walk, and a walk of N entries takes N times
@@ -88,10 +94,11 @@
  * Parameters, as key=value arguments or, when run as init, as kernel
  * command line parameters (the kernel hands unknown key=value parameters
  * to init as environment variables): td_rounds=R td_workers=W td_works=N
- * td_senders=G td_batch=B.  Output, two lines per round and one at the end:
+ * td_senders=G td_batch=B.  Output, three lines per round and one at the end:
  *
  *   TEARDOWN,<round>,<teardown_ns>,<idle_exit_ns>,<all_ns>,<queued>,<workers>,<workers_left>
  *   LONGLIST,<round>,<teardown_ns>,<queued>,<workers>
+ *   LONGPEND,<round>,<teardown_ns>,<queued>,<workers>
  *   DONE,<rounds>,<errors>
  *
  * As pid 1 it mounts /proc, a tmpfs on /tmp (and on /dev for a console
@@ -113,6 +120,7 @@
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -346,6 +354,33 @@ static void sender(const struct params *pa, struct shared *sh, int target_fd,
 		pause();
 }
 
+/* W blocking FIFO opens, each asking io-wq for a worker of its own. */
+static void submit_opens(const struct params *pa, struct ring *r,
+			 const char *fifo_w)
+{
+	long queued;
+	int ret;
+
+	for (queued = 0; queued < pa->workers; ) {
+		struct io_uring_sqe *sqe;
+		unsigned int n = 0;
+
+		while (queued + n < pa->workers && (sqe = ring_sqe(r))) {
+			sqe->opcode = IORING_OP_OPENAT;
+			sqe->flags = IOSQE_ASYNC;
+			sqe->fd = AT_FDCWD;
+			sqe->addr = (unsigned long)fifo_w;
+			sqe->open_flags = O_RDONLY | O_CLOEXEC;
+			sqe->user_data = queued + n;
+			n++;
+		}
+		ret = sys_enter(r->fd, n, 0, 0);
+		if (ret < 0)
+			die_child("io_uring_enter(OPENAT)", errno);
+		queued += ret;
+	}
+}
+
 /*
  * S: owns the target ring and the io-wq.  Never returns.  With fifo_s it
  * ends blocked in vfork() and is killed there (the idle-exit phase); with
@@ -354,11 +389,11 @@ static void sender(const struct params *pa, struct shared *sh, int target_fd,
  */
 static void submitter(const struct params *pa, struct shared *sh,
 		      const char *fifo_w, const char *fifo_s, int ready_fd,
-		      int go_rd, int go_wr, int quit_fd)
+		      int go_rd, int go_wr, int quit_fd, int pend)
 {
 	struct ring r;
 	unsigned int limits[2];
-	long i, threads, queued;
+	long i, threads;
 	long long deadline;
 	char state;
 	int ret, files[1] = { -1 };
@@ -393,25 +428,29 @@ static void submitter(const struct params *pa, struct shared *sh,
 	close(go_rd);
 	close(go_wr);
 
-	/* W blocking FIFO opens, each on an io-wq worker of its own. */
-	for (queued = 0; queued < pa->workers; ) {
-		struct io_uring_sqe *sqe;
-		unsigned int n = 0;
+	if (pend) {
+		/*
+		 * No worker can be created: S runs as another user at its
+		 * RLIMIT_NPROC, so create_io_thread() fails with -EAGAIN, and
+		 * io-wq retries each worker 5 ms later from a kworker
+		 * (queue_create_worker_retry()), which queues create_worker_cont
+		 * on S's task_work.  S has stopped at its exit by then, so one
+		 * request per worker stays pending there.
+		 */
+		struct rlimit rl = { 1, 1 };
 
-		while (queued + n < pa->workers && (sqe = ring_sqe(&r))) {
-			sqe->opcode = IORING_OP_OPENAT;
-			sqe->flags = IOSQE_ASYNC;
-			sqe->fd = AT_FDCWD;
-			sqe->addr = (unsigned long)fifo_w;
-			sqe->open_flags = O_RDONLY | O_CLOEXEC;
-			sqe->user_data = queued + n;
-			n++;
-		}
-		ret = sys_enter(r.fd, n, 0, 0);
-		if (ret < 0)
-			die_child("io_uring_enter(OPENAT)", errno);
-		queued += ret;
+		if (setgid(65534) || setuid(65534) || setrlimit(RLIMIT_NPROC, &rl))
+			die_child("setuid or RLIMIT_NPROC", errno);
+		if (write(ready_fd, "r", 1) != 1)
+			die_child("write ready", errno);
+		close(ready_fd);
+		while (read(quit_fd, &state, 1) < 0 && errno == EINTR)
+			;
+		submit_opens(pa, &r, fifo_w);
+		syscall(SYS_exit, 0);
 	}
+
+	submit_opens(pa, &r, fifo_w);
 	/*
 	 * Workers after the first are created by create_worker_cb, which runs
 	 * from S's task_work: every system call here returns to user mode
@@ -518,7 +557,8 @@ struct round {
  * phase, or with_quit for the exit ending of the long-list phase.
  */
 static int start_submitter(const struct params *pa, struct round *rd,
-			   const char *fifo_w, const char *fifo_s, int with_quit)
+			   const char *fifo_w, const char *fifo_s, int with_quit,
+			   int pend)
 {
 	int ready[2], go[2], quit[2] = { -1, -1 };
 
@@ -542,7 +582,7 @@ static int start_submitter(const struct params *pa, struct round *rd,
 		if (with_quit)
 			close(quit[1]);
 		submitter(pa, rd->sh, fifo_w, fifo_s, ready[1], go[0], go[1],
-			  quit[0]);
+			  quit[0], pend);
 	}
 	setpgid(rd->s, rd->s);	/* S does it too; either order works */
 	close(ready[1]);
@@ -604,7 +644,7 @@ static int one_round(const struct params *pa, long round, const char *dir)
 		msg("ERROR,mkfifo in %s,%s\n", dir, strerror(errno));
 		return -1;
 	}
-	if (start_submitter(pa, &rd, fifo_w, fifo_s, 0))
+	if (start_submitter(pa, &rd, fifo_w, fifo_s, 0, 0))
 		return -1;
 
 	/* S has its W workers, each asleep opening fifo_w. */
@@ -697,7 +737,8 @@ static int wait_traced(pid_t s, int stop)
  * io_worker_exit(), all against S's N works; exit_task_work() runs the N
  * works later.  Timed from PTRACE_CONT until S is reaped.
  */
-static int longlist_round(const struct params *pa, long round, const char *dir)
+static int longlist_round(const struct params *pa, long round, const char *dir,
+			  int pend)
 {
 	char fifo[128], c, state;
 	struct round rd;
@@ -711,7 +752,7 @@ static int longlist_round(const struct params *pa, long round, const char *dir)
 		msg("ERROR,mkfifo in %s,%s\n", dir, strerror(errno));
 		return -1;
 	}
-	if (start_submitter(pa, &rd, fifo, NULL, 1))
+	if (start_submitter(pa, &rd, fifo, NULL, 1, pend))
 		return -1;
 	if (ptrace(PTRACE_SEIZE, rd.s, 0, PTRACE_O_TRACEEXIT)) {
 		msg("ERROR,PTRACE_SEIZE,%s\n", strerror(errno));
@@ -740,7 +781,7 @@ static int longlist_round(const struct params *pa, long round, const char *dir)
 		goto out;
 	}
 	t1 = now_ns();
-	msg("LONGLIST,%ld,%lld,%ld,%ld\n", round, t1 - t0,
+	msg("%s,%ld,%lld,%ld,%ld\n", pend ? "LONGPEND" : "LONGLIST", round, t1 - t0,
 	    __atomic_load_n(&rd.sh->sent, __ATOMIC_RELAXED), threads - 1);
 	ret = 0;
 out:
@@ -817,7 +858,9 @@ int main(int argc, char **argv)
 	for (r = 1; r <= pa.rounds; r++) {
 		if (one_round(&pa, r, dir))
 			errors++;
-		if (longlist_round(&pa, r, dir))
+		if (longlist_round(&pa, r, dir, 0))
+			errors++;
+		if (longlist_round(&pa, r, dir, 1))
 			errors++;
 	}
 	if (!is_init)
