@@ -10,15 +10,17 @@
 #   make export        write the work tree's commits back to patches/
 #   make export-check  fail when the work tree holds work patches/ does not
 #   make kunit-smp     the suites on SMP UML with PREEMPT and lockdep
-#   make build-each    build every patch of the series on its own
+#   make build-each    build every patch of the series on its own (EACH_RUN=up: then
+#                      run the suites in that build, as make check does)
 #   make checkpatch    checkpatch.pl --strict and kernel-doc on the series
-#   make build-configs build with KUnit as a module, without io_uring, without KUnit
+#   make build-configs build allnoconfig UML with KUnit as a module, without io_uring,
+#                      without KUnit
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y
-#   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN (x86_64 QEMU),
-#                      kmemleak and failslab (x86_64 QEMU), and make teardown
-#   make kmemleak      the suites on x86_64 with KASAN, kmemleak and failslab only
+#   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN, lockdep and
+#                      kmemleak (x86_64 QEMU), and make teardown
+#   make kmemleak      the suites on x86_64 with KCSAN, lockdep and kmemleak (no stress cases)
 #   make teardown      user-space io-wq teardown stress as init of patched and unpatched UML
 #   make test-harness  tests of the harness scripts themselves
 #   make send-preview  the mails b4 would send for SERIES=fix (or tests), not sent

@@ -5,10 +5,17 @@
 # known to build on its own.  Uses a separate checkout of the work tree
 # (the work tree itself is left alone) and one build directory, so each
 # step after the first is an incremental build.  The configuration is the
-# suites' .kunitconfig; options that a patch does not have yet are dropped
-# by olddefconfig.  EACH_SERIES=fix builds the fix series only.  The C
-# files each patch touches are built again with
-# W=1; a warning there fails the patch.
+# one kunit.py makes from the suites' .kunitconfig (kunit.py's UML lines,
+# then the .kunitconfig); options that a patch does not have yet are
+# dropped by olddefconfig.  EACH_SERIES=fix builds the fix series only.
+# The C files each patch touches are built again with W=1; a warning
+# there fails the patch.
+#
+# EACH_RUN=up then checks out the tip of the series (both series) and
+# runs the suites there with kunit.sh up, in this checkout and build
+# directory: kunit.py finds the same configuration and builds only what
+# the last steps changed, where a run in the work tree would build the
+# whole kernel again (make check).
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,7 +49,9 @@ for c in "${COMMITS[@]}"; do
 	part=fix; [ "$i" -le "$NFIX" ] || part=tests
 	step "[$i/${#COMMITS[@]}] ($part) building: $subject"
 	git -C "$EACH" checkout -q --detach "$c" || die "could not check out $c in $EACH"
-	grep -h '^CONFIG_' "$KUNITCONFIG" > "$OUT/.config"
+	# What kunit.py writes: tools/testing/kunit/configs/arch_uml.config
+	# (kunit_kernel.py, UML_KCONFIG_PATH), then the .kunitconfig.
+	grep -h '^CONFIG_' "$EACH/tools/testing/kunit/configs/arch_uml.config" "$KUNITCONFIG" > "$OUT/.config"
 	log=$OUT/build-$i.log
 	start=$(now)
 	stamp=$OUT/.step-$i.stamp
@@ -89,3 +98,11 @@ for c in "${COMMITS[@]}"; do
 	fi
 done
 info "all ${#COMMITS[@]} patches build on their own (the first $NFIX, the fix series, with nothing of the tests series applied)"
+
+if [ -n "${EACH_RUN:-}" ]; then
+	[ "$EACH_RUN" = up ] || die "EACH_RUN=$EACH_RUN: only up (the suites' .kunitconfig alone) is built here"
+	tip=$(git -C "$TREE" rev-parse HEAD)
+	step "the suites at the tip of the series, in this build (kunit.sh up)"
+	git -C "$EACH" checkout -q --detach "$tip" || die "could not check out $tip in $EACH"
+	KUNIT_SRC=$EACH KUNIT_OUT=$OUT exec "$REPO/scripts/kunit.sh" up
+fi

@@ -3,6 +3,14 @@
 #
 # Everything CI runs, stage by stage, with the time each stage took.
 # Stops at the first failing stage and says which one it was.
+#
+# Builds are shared where stages can share them: the suites' UML run uses
+# the build of the per-patch builds' last step, and so does 6.12's, and the
+# x86_64 checkers (KCSAN, lockdep, kmemleak) are one kernel.  What only
+# waits on the network and the disk runs beside the builds: after the
+# first stage, the 6.12 work tree and the Rust toolchain root are made in
+# the background (log: $WORK/prefetch.log), and the stage before the first
+# that needs them waits for them.
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,20 +22,53 @@ STAGES=(
 	"work tree (fetch, apply)|scripts/tree.sh"
 	"harness tests|tests/harness.sh"
 	"checkpatch and kernel-doc|scripts/checkpatch.sh"
-	"each patch builds (W=1), the fix series before any test patch|scripts/build-each.sh"
-	"suites, $(config_get up description)|scripts/kunit.sh up"
+	"each patch builds (W=1), the fix series before any test patch; the suites at the tip, $(config_get up description)|env EACH_RUN=up scripts/build-each.sh"
 	"stress matrix, stress cases included: $STRESSED|env STRESS_TEARDOWN=no scripts/stress.sh"
 	"other configurations (KUnit as a module, no io_uring, no KUnit)|scripts/build-configs.sh"
 	"documentation (Sphinx)|scripts/docs.sh"
+	"made in the background: the 6.12 work tree, the Rust toolchain root|wait_prefetch"
 	"Rust: $(config_get rust description), Rust test and doctests (trixie toolchain)|scripts/kunit.sh rust"
 	"6.12 LTS backport: work tree, checkpatch, kernel-doc, recipients|env BASE=6.12 scripts/checkpatch.sh"
-	"6.12 LTS backport: each fix patch builds alone (W=1)|env BASE=6.12 EACH_SERIES=fix scripts/build-each.sh"
-	"6.12 LTS backport: suites (patches/6.12-tests, harness only), $(config_get up description)|env BASE=6.12 scripts/kunit.sh up"
+	"6.12 LTS backport: each fix patch builds alone (W=1); the suites of patches/6.12-tests (harness only) at the tip, $(config_get up description)|env BASE=6.12 EACH_SERIES=fix EACH_RUN=up scripts/build-each.sh"
 )
 # Every run writes its closing line to summary.txt in its build dir; the
 # total counts those this check wrote.
 STAMP=$(mktemp)
-trap 'rm -f "$STAMP"' EXIT
+PREFETCH_PID=
+PREFETCH_LOG=$WORK/prefetch.log
+# On any exit, the background lane goes too (it is a process group).
+trap 'rm -f "$STAMP"; [ -z "$PREFETCH_PID" ] || kill -- -"$PREFETCH_PID" 2>/dev/null || true' EXIT
+
+# start_prefetch: make the 6.12 work tree and the Rust toolchain root in
+# the background, in a process group of their own.  debootstrap is
+# installed first, here: two apt-get runs at once would fight over dpkg's
+# lock.  Without root, rust-env.sh cannot work and the Rust stage says so.
+start_prefetch() {
+	if [ "$(id -u)" -eq 0 ] && ! command -v debootstrap >/dev/null 2>&1; then
+		step "installing debootstrap (for the Rust toolchain root)"
+		apt_get_install debootstrap
+	fi
+	mkdir -p "$WORK"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	setsid bash -c 'cd "$1" && BASE=6.12 scripts/tree.sh &&
+		{ [ "$(id -u)" -ne 0 ] || scripts/rust-env.sh; }' prefetch "$REPO" \
+		> "$PREFETCH_LOG" 2>&1 < /dev/null &
+	PREFETCH_PID=$!
+	info "making the 6.12 work tree and the Rust toolchain root in the background (log: $PREFETCH_LOG)"
+}
+
+# wait_prefetch: wait for start_prefetch's lane; fail with its log's end.
+wait_prefetch() {
+	[ -n "$PREFETCH_PID" ] || { info "nothing was started in the background"; return 0; }
+	local pid=$PREFETCH_PID
+	PREFETCH_PID=
+	if ! wait "$pid"; then
+		tail -n 20 "$PREFETCH_LOG"
+		printf 'error: making the 6.12 work tree or the Rust toolchain root failed (above; log: %s)\n' "$PREFETCH_LOG" >&2
+		return 1
+	fi
+	grep -E '^ *(base|work tree|Rust toolchain root):|^==>' "$PREFETCH_LOG" | sed 's/^ */    /'
+}
 declare -a TIMES
 total_start=$(now)
 for s in "${STAGES[@]}"; do
@@ -35,12 +76,21 @@ for s in "${STAGES[@]}"; do
 	cmd=${s#*|}
 	printf '\n######## %s\n' "$name"
 	start=$(now)
-	if ! (cd "$REPO" && $cmd); then
+	status=0
+	if [ "$cmd" = wait_prefetch ]; then
+		wait_prefetch || status=$?
+	else
+		(cd "$REPO" && $cmd) || status=$?
+	fi
+	if [ "$status" -ne 0 ]; then
 		printf '\ncheck: stage "%s" failed after %ss (command: %s)\n' "$name" \
 			"$(( $(now) - start ))" "$cmd" >&2
 		exit 1
 	fi
 	TIMES+=("$(printf '%5ss  %s' "$(( $(now) - start ))" "$name")")
+	# After the first stage (the 7.3 work tree, and the packages every
+	# build needs), the background lane can start.
+	[ ${#TIMES[@]} -ne 1 ] || start_prefetch
 done
 printf '\n######## stage times\n'
 printf '%s\n' "${TIMES[@]}"

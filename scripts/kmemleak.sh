@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kmemleak.sh: the suites on x86_64 under QEMU (2 vCPUs; KVM when a test
-# boot shows it works, else TCG) with KASAN and kmemleak
-# (configs/kmemleak-x86.kunitconfig after the root .kunitconfig), and
-# userspace/kunit-init.c as the initramfs's /init.  The suites are built
-# in and run at boot; kunit-init then loads samples/kmemleak's module,
-# which leaks on purpose, has kmemleak scan, and unloads it.
+# kmemleak.sh [CONFIG]: the suites on x86_64 under QEMU (4 vCPUs; KVM when
+# a test boot shows it works, else TCG) in configuration CONFIG (x86 by
+# default: KCSAN, lockdep, kmemleak; configs/x86.kunitconfig after the root
+# .kunitconfig), with userspace/kunit-init.c as the initramfs's /init.
+# The suites are built in and run at boot (the stress cases too under
+# make stress, as the configuration says); kunit-init then loads
+# samples/kmemleak's module, which leaks on purpose, has kmemleak scan,
+# and unloads it.
 #
 # The results, copied by kunit-init from /sys/kernel/debug/kunit/<suite>/
 # results to the second serial port, are read by kunit.py parse.  It fails
 # when a case failed, a suite did not run, kmemleak missed the sample's
-# leaks or listed any other object, or the kernel log holds any other
-# report.
+# leaks or listed any other object, or a log check of the configuration
+# fails (any other kernel report; the concurrent cases on one CPU only).
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${SUITES:-$(expected_suites quick)}
+CONFIG=${1:-x86}
+config_args "$CONFIG"
+[ -n "$X86" ] || die "configuration $CONFIG has no --qemu_config: kmemleak.sh boots x86_64 only"
+# As many vCPUs as configs/qemu/x86_64-smp4.py gives a kunit.py run.
+CPUS=4
+if runs_slow "$CONFIG"; then
+	SUITES=${SUITES:-$(expected_suites all)}
+	FILTER=
+else
+	SUITES=${SUITES:-$(expected_suites)}
+	FILTER=speed\>slow
+fi
 read -r -d "" -a SUITE_LIST <<< "$SUITES" || true
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-system-x86
 # glibc's static library (libc6-dev), for a program that is the whole user space.
@@ -25,14 +38,13 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need qemu-system-x86_64 qemu-sy
 	die "no libc.a: apt-get install libc6-dev"
 
 TREE=$(work_tree)
-OUT=$BUILD-kmemleak-x86
+OUT=$BUILD-$CONFIG
 mkdir -p "$OUT"
 rm -f "$OUT"/results-*.json "$OUT/summary.txt"
 info "base: $(cat "$TREE/.git/tw-version"); $(git -C "$TREE" rev-list --count "$(cat "$TREE/.git/tw-base")"..HEAD) patches"
 
-step "building x86_64 with KASAN and kmemleak (build dir $OUT)"
-kunit_py "$TREE" build --build_dir="$OUT" --arch=x86_64 \
-	--kunitconfig="$KUNITCONFIG" --kunitconfig="$(config_file kmemleak-x86)" ||
+step "building x86_64 ($CONFIG: $(config_get "$CONFIG" description); build dir $OUT)"
+kunit_py "$TREE" build --build_dir="$OUT" "${BUILD_ARGS[@]}" ||
 	die "the x86_64 build failed; see the output above"
 
 step "building userspace/kunit-init.c (static) and the initramfs"
@@ -69,12 +81,17 @@ rm -f "$RES"
 # The console is the first serial port; kunit-init copies the results and
 # kmemleak's report to the second, a file, so that no kernel line lands in
 # the middle of them.  panic=-1 restarts on a panic, which -no-reboot
-# turns into QEMU's exit, as it does kunit-init's restart.
-timeout "${KUNIT_TIMEOUT:-1800}" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-	-m 1G -smp 2 -accel "$ACCEL" -bios qboot.rom -serial stdio -serial "file:$RES" \
+# turns into QEMU's exit, as it does kunit-init's restart.  QEMU writes
+# the console to a file itself: through a pipe, the end of the log of a
+# boot that hangs would stay in the pipe's buffer.
+status=0
+timeout "${KUNIT_TIMEOUT:-${TIMEOUT:-1800}}" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+	-m 1G -smp "$CPUS" -accel "$ACCEL" -bios qboot.rom -serial "file:$LOG.raw" -serial "file:$RES" \
 	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 kunit.filter=speed>slow kunit_init.modules=$(IFS=,; echo "${MODS[*]##*/}") kunit_init.suites=$(IFS=,; echo "${SUITE_LIST[*]}")" \
-	</dev/null 2>&1 | tr -d '\r' > "$LOG" || die "QEMU failed or timed out; see $LOG"
+	-append "console=ttyS0 panic=-1 ${FILTER:+kunit.filter=$FILTER }${KERNEL_ARGS[*]} kunit_init.modules=$(IFS=,; echo "${MODS[*]##*/}") kunit_init.suites=$(IFS=,; echo "${SUITE_LIST[*]}")" \
+	</dev/null > "$OUT/qemu.log" 2>&1 || status=$?
+tr -d '\r' < "$LOG.raw" > "$LOG"
+[ "$status" -eq 0 ] || { tail -n 20 "$LOG"; cat "$OUT/qemu.log"; die "QEMU failed or timed out (exit $status; 124 is the timeout); the log's end is above, all of it in $LOG"; }
 
 grep -q '^kunit-init: done' "$LOG" ||
 	{ grep '^kunit-init: ' "$LOG" | tail -n 5; die "kunit-init did not finish (above; full log: $LOG)"; }
@@ -126,5 +143,5 @@ fi
 echo "control $control, others $others" > "$OUT/kmemleak-summary.txt"
 # kmemleak's report went to the results port and is checked above; the
 # console log must hold no report of any other kind.
-scan_log "$LOG"
-[ "$failed" -eq 0 ] || die "the kmemleak-x86 run failed (above)"
+run_checks "$CONFIG" "$LOG"
+[ "$failed" -eq 0 ] || die "the $CONFIG run failed (above)"

@@ -149,6 +149,65 @@ configs_where() {
 	done
 }
 
+# config_args NAME: the kunit.py arguments of configuration NAME, in
+# ARGS (the suites' .kunitconfig, its own Kconfig lines, its "kunit.py:"
+# line, a --qemu_config made a full path); in BUILD_ARGS those that
+# kunit.py build takes too (all but --kernel_args and --timeout); in
+# KERNEL_ARGS the values of its --kernel_args; in TIMEOUT that of its
+# --timeout; and X86=1 when it runs on x86_64 under QEMU.
+# shellcheck disable=SC2034 # X86 and TIMEOUT are for the caller
+config_args() {
+	local conf a conf_args
+	conf=$(config_file "$1")
+	ARGS=(--kunitconfig="$KUNITCONFIG")
+	grep -q '^CONFIG_' "$conf" && ARGS+=(--kunitconfig="$conf")
+	read -r -d "" -a conf_args <<< "$(config_get "$1" kunit.py)" || true
+	X86='' TIMEOUT='' BUILD_ARGS=() KERNEL_ARGS=()
+	for a in "${conf_args[@]}"; do
+		case "$a" in
+		--qemu_config=/*) X86=1 ;;
+		--qemu_config=*) a=--qemu_config=$REPO/configs/${a#--qemu_config=}; X86=1 ;;
+		esac
+		ARGS+=("$a")
+	done
+	for a in "${ARGS[@]}"; do
+		case "$a" in
+		--kernel_args=*) KERNEL_ARGS+=("${a#--kernel_args=}") ;;
+		--timeout=*) TIMEOUT=${a#--timeout=} ;;
+		*) BUILD_ARGS+=("$a") ;;
+		esac
+	done
+}
+
+# runs_slow NAME: true when this run of configuration NAME takes the
+# KUNIT_CASE_SLOW stress cases: make stress (STRESS_ALL=1), and the
+# configuration says "slow cases: yes".  The quick runs leave them out.
+runs_slow() { [ -n "${STRESS_ALL:-}" ] && [ "$(config_get "$1" "slow cases")" = yes ]; }
+
+# run_checks NAME LOG: the log checks that configuration NAME's "checks:"
+# line names, on the kernel log LOG.
+run_checks() {
+	local check cpus
+	for check in $(config_get "$1" checks); do
+		case "$check" in
+		reports) scan_log "$2" ;;
+		cpus)
+			# Reads the kunit_info() line of task_work_test_concurrent_add
+			# (kernel/task_work_kunit.c, which says so): change both together.
+			cpus=$(sed -n 's/.* adders on \([0-9]\+\) CPUs.*/\1/p' "$2" | head -n1)
+			if [ -z "$cpus" ]; then
+				# A run filtered with KUNIT_ARGS may leave that case out.
+				[ -z "${KUNIT_ARGS:-}" ] || { info "cpus check: the concurrent case did not run"; continue; }
+				die "the concurrent task_work case did not report its CPUs (see $2)"
+			fi
+			[ "$cpus" -ge 2 ] || die "the concurrent task_work case ran on $cpus CPU only: several CPUs did not come up (see $2)"
+			info "concurrent adders ran on $cpus CPUs"
+			;;
+		*) die "configuration $1: unknown check '$check' in $(config_file "$1")" ;;
+		esac
+	done
+}
+
 # series_files DIR: the patch files named by DIR/series, in order.
 series_files() { grep -v '^[[:space:]]*\(#\|$\)' "$1/series"; }
 

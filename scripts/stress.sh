@@ -6,11 +6,10 @@
 # (configs/*.kunitconfig; scripts/lib.sh says what a configuration holds):
 #   kasan         UML uniprocessor, KASAN, DEBUG_LIST, DEBUG_OBJECTS
 #   smp           UML with ncpus=4, PREEMPT, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP
-#   kcsan-x86     x86_64 under QEMU (KVM when a test boot shows it works,
-#                 else TCG), 4 vCPUs, KCSAN, lockdep
-#   kmemleak-x86  x86_64 under QEMU, 2 vCPUs, KASAN, kmemleak: the suites
+#   x86           x86_64 under QEMU (KVM when a test boot shows it works,
+#                 else TCG), 4 vCPUs, KCSAN, lockdep, kmemleak: the suites
 #                 at boot, then a kmemleak scan asked for by a static /init
-#                 (scripts/kmemleak.sh; no stress cases)
+#                 (scripts/kmemleak.sh)
 # Each runs the log checks its file names.  Where it says "slow cases:
 # yes", the KUNIT_CASE_SLOW stress cases run too, which the quick runs
 # leave out: task_work (adders, cancellers and an exiting owner at once,
@@ -57,7 +56,7 @@ for c in $CONFIGS; do
 		iowq=-
 	fi
 	if [ "$(config_get "$c" runner)" = kmemleak ]; then
-		iowq="kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
+		iowq="${iowq:-no stress line}; kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
 	fi
 	ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
 		"${iowq:-no stress line}" "${reports:-?}" "$(( $(now) - start ))")")

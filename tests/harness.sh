@@ -181,6 +181,18 @@ if (cd "$T/repo" && bash -c '. scripts/lib.sh; configs_where stress yes' | grep 
 else
 	ko "a new configuration file is not picked up"
 fi
+printf '%s\n' '# config: mine' '# description: a new one' '# stress: no' \
+	'# kunit.py: --qemu_config=qemu/x86_64-smp4.py --timeout=77 --kernel_args=a=1 --kernel_args=b=2' \
+	'CONFIG_KUNIT=y' > "$T/repo/configs/mine.kunitconfig"
+# shellcheck disable=SC2016 # for the inner shell
+got=$(cd "$T/repo" && bash -c '. scripts/lib.sh; config_args mine
+	echo "x86=$X86 timeout=$TIMEOUT kernel=${KERNEL_ARGS[*]} build=${BUILD_ARGS[*]#--kunitconfig=$REPO/}"')
+want="x86=1 timeout=77 kernel=a=1 b=2 build=.kunitconfig configs/mine.kunitconfig --qemu_config=$T/repo/configs/qemu/x86_64-smp4.py"
+if [ "$got" = "$want" ]; then
+	ok "a configuration's kunit.py line splits into build and run arguments (config_args)"
+else
+	ko "config_args" "$(printf 'got:  %s\nwant: %s' "$got" "$want")"
+fi
 rm -f "$T/repo/configs/mine.kunitconfig"
 printf 'ok 1 - a case\n' > "$T/clean.log"
 printf 'ok 1 - a case\nBUG: KASAN: slab-use-after-free in x\n' > "$T/kasan.log"

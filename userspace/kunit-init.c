@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kunit-init: the whole user space of the x86_64 kmemleak run
- * (scripts/kmemleak.sh, configuration kmemleak-x86 of make stress).
+ * (scripts/kmemleak.sh, configuration x86 of make stress).
  * Built static and booted as /init of an initramfs.
  *
  * The KUnit suites are built in and have run by the time this program
