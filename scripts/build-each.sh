@@ -80,7 +80,7 @@ for c in "${COMMITS[@]}"; do
 	# rebuilt an object: if none was found, the search above is broken.
 	if [ ${#objs[@]} -eq 0 ] &&
 	   git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
-		sed 's/\.c$/.o/' | while read -r o; do [ -f "$OUT/$o" ] && echo "$o"; done | grep -q .; then
+		sed 's/\.c$/.o/' | while read -r o; do [ -f "$OUT/$o" ] && echo "$o"; done | grep . >/dev/null; then
 		die "patch $i ($subject) changes C files that are built, but no object was found to build with W=1"
 	fi
 	warnings=

@@ -84,7 +84,11 @@ else
 	grep -qx 'To: stable@vger.kernel.org' "$FIX_DIR/recipients" ||
 		{ info "FAIL ${FIX_DIR#"$REPO"/}/recipients has no 'To: stable@vger.kernel.org'"; fail=1; }
 	while IFS= read -r f; do
-		if sed -n '/^$/,$p' "$FIX_DIR/$f" | grep -m1 -v '^$' | grep -qE '^commit ([0-9a-f]{40}|@UPSTREAM@) upstream\.$'; then
+		# The first line of the message: awk reads the whole file itself.
+		# (A pipe that a grep -m1 closes early kills the writer with
+		# SIGPIPE, which pipefail turns into a failure.)
+		first=$(awk 'body && NF { print; exit } /^$/ { body = 1 }' "$FIX_DIR/$f")
+		if [[ $first =~ ^commit\ ([0-9a-f]{40}|@UPSTREAM@)\ upstream\.$ ]]; then
 			info "ok   $f"
 		else
 			info "FAIL $f: the message must start with 'commit <id> upstream.' (or @UPSTREAM@ until merged)"

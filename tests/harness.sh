@@ -168,7 +168,7 @@ for c in $(config_names); do
 			[ -f "$REPO/configs/${a#--qemu_config=}" ] || bad+="$c: no ${a#--qemu_config=}; " ;;
 		esac
 	done
-	grep -v '^#' "$f" | grep -qv '^\(CONFIG_[A-Z0-9_]*=.*\|# CONFIG_[A-Z0-9_]* is not set\|\)$' &&
+	grep -v '^#' "$f" | grep -v '^\(CONFIG_[A-Z0-9_]*=.*\|# CONFIG_[A-Z0-9_]* is not set\|\)$' >/dev/null &&
 		bad+="$c: a line that is neither Kconfig nor comment; "
 done
 if [ -z "$bad" ]; then ok "every configuration file is well formed"; else ko "configuration files" "$bad"; fi
