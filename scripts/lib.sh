@@ -43,7 +43,8 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK} CCACHE_NOHASHDIR=${CCACHE_NOHASHD
 # and then the compiler, as the kernel's -Wp,-MMD dependency files name
 # the headers.  It gives up preprocessor-mode hits, which were 2% of the
 # hits of warm runs here; a cold make check compiles everything once.
-export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+# CCACHE_NODEPEND=true turns it off (ccache refuses CCACHE_DEPEND=0).
+[ -n "${CCACHE_NODEPEND:-}" ] || export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 
 step() { printf '==> %s\n' "$*"; }
 # No script stops without saying where: set -e failures name the command.
