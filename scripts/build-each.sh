@@ -49,6 +49,11 @@ for c in "${COMMITS[@]}"; do
 	part=fix; [ "$i" -le "$NFIX" ] || part=tests
 	step "[$i/${#COMMITS[@]}] ($part) building: $subject"
 	git -C "$EACH" checkout -q --detach "$c" || die "could not check out $c in $EACH"
+	# The C files this patch changes are compiled in this step even when
+	# the checkout left them as they were: after a run that ended at a
+	# later commit, a file no later patch changes is the same at patch 1.
+	git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
+		(cd "$EACH" && xargs -r touch --)
 	# What kunit.py writes: tools/testing/kunit/configs/arch_uml.config
 	# (kunit_kernel.py, UML_KCONFIG_PATH), then the .kunitconfig.
 	grep -h '^CONFIG_' "$EACH/tools/testing/kunit/configs/arch_uml.config" "$KUNITCONFIG" > "$OUT/.config"
