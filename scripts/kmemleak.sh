@@ -90,7 +90,8 @@ timeout "${KUNIT_TIMEOUT:-${TIMEOUT:-1800}}" qemu-system-x86_64 -nodefaults -nog
 	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 ${FILTER:+kunit.filter=$FILTER }${KERNEL_ARGS[*]} kunit_init.modules=$(IFS=,; echo "${MODS[*]##*/}") kunit_init.suites=$(IFS=,; echo "${SUITE_LIST[*]}")" \
 	</dev/null > "$OUT/qemu.log" 2>&1 || status=$?
-tr -d '\r' < "$LOG.raw" > "$LOG"
+# (No console file when QEMU did not start at all: its own log says why.)
+if [ -f "$LOG.raw" ]; then tr -d '\r' < "$LOG.raw" > "$LOG"; else : > "$LOG"; fi
 [ "$status" -eq 0 ] || { tail -n 20 "$LOG"; cat "$OUT/qemu.log"; die "QEMU failed or timed out (exit $status; 124 is the timeout); the log's end is above, all of it in $LOG"; }
 
 grep -q '^kunit-init: done' "$LOG" ||
