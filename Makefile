@@ -10,11 +10,11 @@
 #   make export        write the work tree's commits back to patches/
 #   make export-check  fail when the work tree holds work patches/ does not
 #   make kunit-smp     the suites on SMP UML with PREEMPT and lockdep
-#   make build-each    build every patch of the series on its own (EACH_RUN=up: then
-#                      run the suites in that build, as make check does)
+#   make build-each    build every patch of the series on its own (EACH_CONFIG=kasan:
+#                      in that configuration; EACH_RUN=1: then run the suites there)
 #   make checkpatch    checkpatch.pl --strict and kernel-doc on the series
-#   make build-configs build allnoconfig UML with KUnit as a module, without io_uring,
-#                      without KUnit
+#   make build-configs compile the series' directories in allnoconfig UML with KUnit as
+#                      a module, without io_uring, without KUnit
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y

@@ -5,25 +5,32 @@
 # known to build on its own.  Uses a separate checkout of the work tree
 # (the work tree itself is left alone) and one build directory, so each
 # step after the first is an incremental build.  The configuration is the
-# one kunit.py makes from the suites' .kunitconfig (kunit.py's UML lines,
-# then the .kunitconfig); options that a patch does not have yet are
+# one kunit.py makes for configuration EACH_CONFIG (up by default; a UML
+# one): kunit.py's UML lines, the suites' .kunitconfig, then the
+# configuration's own lines.  Options that a patch does not have yet are
 # dropped by olddefconfig.  EACH_SERIES=fix builds the fix series only.
 # The C files each patch touches are built again with W=1; a warning
 # there fails the patch.
 #
-# EACH_RUN=up then checks out the tip of the series (both series) and
-# runs the suites there with kunit.sh up, in this checkout and build
-# directory: kunit.py finds the same configuration and builds only what
-# the last steps changed, where a run in the work tree would build the
-# whole kernel again (make check).
+# EACH_RUN=1 then checks out the tip of the series (both series) and
+# runs the suites there with kunit.sh EACH_CONFIG, in this checkout and
+# build directory: kunit.py finds the same configuration and builds only
+# what the last steps changed, where a run in the work tree would build
+# the whole kernel again.  make check does this for 6.12; on 7.3 its
+# stress stage does it (stress.sh, STRESS_EACH=1).
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 TREE=$(work_tree)
 BASEREF=$(cat "$TREE/.git/tw-base")
-EACH=$WORK/each-$BASE$SRCKEY
-OUT=$BUILD-each
+CONFIG=${EACH_CONFIG:-up}
+config_args "$CONFIG"
+if [ -n "$X86" ] || [ -n "$(config_get "$CONFIG" runner)" ]; then
+	die "EACH_CONFIG=$CONFIG: per-patch builds are UML builds for kunit.sh; $CONFIG is not one"
+fi
+CONF=$(config_file "$CONFIG")
+OUT=$BUILD-each-$CONFIG
 # The fix series comes first, so each of its patches is built with only
 # the fix below it: it stands alone.  EACH_SERIES=fix stops there.
 TIP=HEAD
@@ -47,7 +54,7 @@ for c in "${COMMITS[@]}"; do
 	i=$((i + 1))
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	part=fix; [ "$i" -le "$NFIX" ] || part=tests
-	step "[$i/${#COMMITS[@]}] ($part) building: $subject"
+	step "[$i/${#COMMITS[@]}] ($part) building ($CONFIG): $subject"
 	git -C "$EACH" checkout -q --detach "$c" || die "could not check out $c in $EACH"
 	# The C files this patch changes are compiled in this step even when
 	# the checkout left them as they were: after a run that ended at a
@@ -55,8 +62,8 @@ for c in "${COMMITS[@]}"; do
 	git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.c' |
 		(cd "$EACH" && xargs -r touch --)
 	# What kunit.py writes: tools/testing/kunit/configs/arch_uml.config
-	# (kunit_kernel.py, UML_KCONFIG_PATH), then the .kunitconfig.
-	grep -h '^CONFIG_' "$EACH/tools/testing/kunit/configs/arch_uml.config" "$KUNITCONFIG" > "$OUT/.config"
+	# (kunit_kernel.py, UML_KCONFIG_PATH), then the .kunitconfig files.
+	grep -h '^CONFIG_' "$EACH/tools/testing/kunit/configs/arch_uml.config" "$KUNITCONFIG" "$CONF" > "$OUT/.config"
 	log=$OUT/build-$i.log
 	start=$(now)
 	stamp=$OUT/.step-$i.stamp
@@ -105,9 +112,7 @@ done
 info "all ${#COMMITS[@]} patches build on their own (the first $NFIX, the fix series, with nothing of the tests series applied)"
 
 if [ -n "${EACH_RUN:-}" ]; then
-	[ "$EACH_RUN" = up ] || die "EACH_RUN=$EACH_RUN: only up (the suites' .kunitconfig alone) is built here"
-	tip=$(git -C "$TREE" rev-parse HEAD)
-	step "the suites at the tip of the series, in this build (kunit.sh up)"
-	git -C "$EACH" checkout -q --detach "$tip" || die "could not check out $tip in $EACH"
-	KUNIT_SRC=$EACH KUNIT_OUT=$OUT exec "$REPO/scripts/kunit.sh" up
+	step "the suites at the tip of the series, in this build (kunit.sh $CONFIG)"
+	each_tip
+	KUNIT_SRC=$EACH KUNIT_OUT=$OUT exec "$REPO/scripts/kunit.sh" "$CONFIG"
 fi

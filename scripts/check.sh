@@ -4,9 +4,12 @@
 # Everything CI runs, stage by stage, with the time each stage took.
 # Stops at the first failing stage and says which one it was.
 #
-# Builds are shared where stages can share them: the suites' UML run uses
-# the build of the per-patch builds' last step, and so does 6.12's, and the
-# x86_64 checkers (KCSAN, lockdep, kmemleak) are one kernel.  What only
+# Which configuration runs where is the "check:" line of each
+# configs/*.kunitconfig (scripts/lib.sh).  Builds are shared where stages
+# can share them: every patch is built in the KASAN configuration, and
+# its suites then run in that build at the tip, which builds only the
+# last steps again; the same goes for 6.12 and its suites.  The x86_64
+# checkers (KCSAN, lockdep, kmemleak) are one kernel.  What only
 # waits on the network and the disk runs beside the builds: after the
 # first stage, the 6.12 work tree and the Rust toolchain root are made in
 # the background (log: $WORK/prefetch.log), and the stage before the first
@@ -15,22 +18,34 @@
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# The stress stage runs every configuration that says "stress: yes"
-# (configs/*.kunitconfig); its name lists them.
-STRESSED=$(for c in $(configs_where stress yes); do config_get "$c" description; done | paste -sd';' | sed 's/;/; /g')
+# The configuration that says "check: each" is built at every patch, then
+# run with those that say "check: stress"; each that says "check: stage"
+# has a stage of its own.  The stage names list them.
+EACHC=$(configs_where check each)
+[ "$(echo "$EACHC" | wc -w)" -eq 1 ] ||
+	die "one configuration must say \"check: each\" in configs/*.kunitconfig; found: ${EACHC:-none}"
+# (Commas: a stage's command is split at white space.)
+STRESSC=$EACHC
+for c in $(configs_where check stress); do STRESSC+=,$c; done
+STRESSED=$(for c in ${STRESSC//,/ }; do config_get "$c" description; done | paste -sd';' | sed 's/;/; /g')
 STAGES=(
 	"work tree (fetch, apply)|scripts/tree.sh"
 	"harness tests|tests/harness.sh"
 	"checkpatch and kernel-doc|scripts/checkpatch.sh"
-	"each patch builds (W=1), the fix series before any test patch; the suites at the tip, $(config_get up description)|env EACH_RUN=up scripts/build-each.sh"
-	"stress matrix, stress cases included: $STRESSED|env STRESS_TEARDOWN=no scripts/stress.sh"
-	"other configurations (KUnit as a module, no io_uring, no KUnit)|scripts/build-configs.sh"
+	"each patch builds (W=1) in $(config_get "$EACHC" description), the fix series before any test patch|env EACH_CONFIG=$EACHC scripts/build-each.sh"
+	"stress matrix, stress cases included: $STRESSED (the first in the per-patch build)|env STRESS_EACH=1 STRESS_CONFIGS=$STRESSC scripts/stress.sh"
+	"other configurations (KUnit as a module, no io_uring, no KUnit): the series' directories compiled|scripts/build-configs.sh"
 	"documentation (Sphinx)|scripts/docs.sh"
 	"made in the background: the 6.12 work tree, the Rust toolchain root|wait_prefetch"
-	"Rust: $(config_get rust description), Rust test and doctests (trixie toolchain)|scripts/kunit.sh rust"
 	"6.12 LTS backport: work tree, checkpatch, kernel-doc, recipients|env BASE=6.12 scripts/checkpatch.sh"
-	"6.12 LTS backport: each fix patch builds alone (W=1); the suites of patches/6.12-tests (harness only) at the tip, $(config_get up description)|env BASE=6.12 EACH_SERIES=fix EACH_RUN=up scripts/build-each.sh"
+	"6.12 LTS backport: each fix patch builds alone (W=1); the suites of patches/6.12-tests (harness only) at the tip, $(config_get up description)|env BASE=6.12 EACH_SERIES=fix EACH_RUN=1 scripts/build-each.sh"
 )
+# The configurations with a stage of their own, after the background lane
+# they may need (Rust needs its toolchain root).
+for c in $(configs_where check stage); do
+	i=$(( $(printf '%s\n' "${STAGES[@]}" | grep -n '|wait_prefetch$' | cut -d: -f1) ))
+	STAGES=("${STAGES[@]:0:i}" "$c: $(config_get "$c" description)|scripts/kunit.sh $c" "${STAGES[@]:i}")
+done
 # Every run writes its closing line to summary.txt in its build dir; the
 # total counts those this check wrote.
 STAMP=$(mktemp)

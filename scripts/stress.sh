@@ -18,11 +18,16 @@
 #   teardown      the user-space teardown stress as init of the patched and
 #                 the unpatched UML kernel (scripts/teardown.sh), side by side
 # STRESS_CONFIGS="kasan smp" picks some; STRESS_TEARDOWN=no leaves the
-# teardown out (make check).  A table closes the run.
+# teardown out.  STRESS_EACH=1 (make check) runs the configuration that
+# says "check: each" in build-each.sh's checkout and build, which the
+# stage before built at every patch of it: only the last steps are built
+# again.  A table closes the run.
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+STRESS_CONFIGS=${STRESS_CONFIGS:-}
+STRESS_CONFIGS=${STRESS_CONFIGS//,/ }	# "kasan,x86" works too
 CONFIGS=${STRESS_CONFIGS:-$(configs_where stress yes | paste -sd' ')}
 [ "${STRESS_TEARDOWN:-yes}" = no ] || [ -n "${STRESS_CONFIGS:-}" ] || CONFIGS+=" teardown"
 export STRESS_ALL=1	# run the KUNIT_CASE_SLOW stress cases too
@@ -40,23 +45,34 @@ for c in $CONFIGS; do
 		[ "$ok" -eq 1 ] || fail=1
 		continue
 	fi
+	out=$BUILD-$c
+	unset KUNIT_SRC KUNIT_OUT
+	if [ -n "${STRESS_EACH:-}" ] && [ "$(config_get "$c" check)" = each ]; then
+		out=$BUILD-each-$c
+		if [ ! -d "$out" ] || [ ! -e "$EACH/.git" ]; then
+			die "$c: no per-patch build in $out to run in; run EACH_CONFIG=$c scripts/build-each.sh first, or leave STRESS_EACH out"
+		fi
+		each_tip
+		export KUNIT_SRC=$EACH KUNIT_OUT=$out
+		info "in build-each's checkout and build ($out)"
+	fi
 	# kunit.sh runs the configuration's log checks, or hands it to its runner.
 	"$REPO/scripts/kunit.sh" "$c" && ok=1 || ok=0
-	result=$(cat "$BUILD-$c/summary.txt" 2>/dev/null || echo "no results")
-	reports=$(grep -cE "$REPORT_PAT" "$BUILD-$c/test.log" 2>/dev/null || true)
+	result=$(cat "$out/summary.txt" 2>/dev/null || echo "no results")
+	reports=$(grep -cE "$REPORT_PAT" "$out/test.log" 2>/dev/null || true)
 	# These read the closing kunit_info() lines of the stress cases
 	# (kernel/task_work_kunit.c, io_uring/io-wq_kunit.c, which say so):
 	# change both ends together.
 	ops=$(sed -n 's/.*task_work_stress_add_cancel_run_exit: .*: \([0-9]*\) operations on \([0-9]*\) CPUs.*/\1 ops, \2 CPUs/p' \
-		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
+		"$out/test.log" 2>/dev/null | head -n1)
 	iowq=$(sed -n 's/.*io_wq_test_stress_teardown_races_creation: \([0-9]*\) rounds: \([0-9]*\) requests queued, [0-9]* own cancels, \([0-9]*\) taken by teardown.*/\1 rounds, \2 queued, \3 by teardown/p' \
-		"$BUILD-$c/test.log" 2>/dev/null | head -n1)
+		"$out/test.log" 2>/dev/null | head -n1)
 	if [ "$(config_get "$c" "slow cases")" != yes ]; then
 		ops="no stress cases"
 		iowq=-
 	fi
 	if [ "$(config_get "$c" runner)" = kmemleak ]; then
-		iowq="${iowq:-no stress line}; kmemleak: $(cat "$BUILD-$c/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
+		iowq="${iowq:-no stress line}; kmemleak: $(cat "$out/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
 	fi
 	ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
 		"${iowq:-no stress line}" "${reports:-?}" "$(( $(now) - start ))")")

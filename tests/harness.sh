@@ -160,6 +160,7 @@ for c in $(config_names); do
 	[ -n "$(config_get "$c" description)" ] || bad+="$c: no description; "
 	case "$(config_get "$c" runner)" in ""|kunit|kmemleak|rust) ;; *) bad+="$c: unknown runner; " ;; esac
 	case "$(config_get "$c" stress)" in yes|no) ;; *) bad+="$c: stress is not yes or no; " ;; esac
+	case "$(config_get "$c" check)" in ""|no|each|stress|stage) ;; *) bad+="$c: check is not no, each, stress or stage; " ;; esac
 	for k in $(config_get "$c" checks); do
 		case "$k" in reports|cpus) ;; *) bad+="$c: unknown check $k; " ;; esac
 	done
@@ -171,6 +172,9 @@ for c in $(config_names); do
 	grep -v '^#' "$f" | grep -v '^\(CONFIG_[A-Z0-9_]*=.*\|# CONFIG_[A-Z0-9_]* is not set\|\)$' >/dev/null &&
 		bad+="$c: a line that is neither Kconfig nor comment; "
 done
+# make check builds every patch in exactly one configuration.
+n=$(configs_where check each | wc -l)
+[ "$n" -eq 1 ] || bad+="$n configurations say \"check: each\", not one; "
 if [ -z "$bad" ]; then ok "every configuration file is well formed"; else ko "configuration files" "$bad"; fi
 expect_fail "an unknown configuration is refused, with the list" "configurations: .*smp" \
 	make -s -C "$T/repo" kunit CONFIG=nonexistent
