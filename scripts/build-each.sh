@@ -9,8 +9,7 @@
 # one): kunit.py's UML lines, the suites' .kunitconfig, then the
 # configuration's own lines.  Options that a patch does not have yet are
 # dropped by olddefconfig.  EACH_SERIES=fix builds the fix series only.
-# The C files each patch touches are built again with W=1; a warning
-# there fails the patch.
+# The builds are W=1: a warning in a file the patch changes fails it.
 #
 # EACH_RUN=1 then checks out the tip of the series (both series) and
 # runs the suites there with kunit.sh EACH_CONFIG, in this checkout and
@@ -63,19 +62,33 @@ for c in "${COMMITS[@]}"; do
 		(cd "$EACH" && xargs -r touch --)
 	# What kunit.py writes: tools/testing/kunit/configs/arch_uml.config
 	# (kunit_kernel.py, UML_KCONFIG_PATH), then the .kunitconfig files.
-	grep -h '^CONFIG_' "$EACH/tools/testing/kunit/configs/arch_uml.config" "$KUNITCONFIG" "$CONF" > "$OUT/.config"
+	# olddefconfig runs when that or a Kconfig file is not what the
+	# step before built.
+	grep -h '^CONFIG_' "$EACH/tools/testing/kunit/configs/arch_uml.config" "$KUNITCONFIG" "$CONF" > "$OUT/.config.in"
+	configure=1
+	if [ "$(cat "$OUT/.step-commit" 2>/dev/null)" = "$(git -C "$TREE" rev-parse "$c~1")" ] &&
+	   [ -f "$OUT/.config" ] && cmp -s "$OUT/.config.in" "$OUT/.config.in.built" &&
+	   [ -z "$(git -C "$EACH" diff --name-only "$c~1" "$c" -- '*Kconfig*')" ]; then
+		configure=
+	fi
+	rm -f "$OUT/.step-commit"
 	log=$OUT/build-$i.log
 	start=$(now)
 	stamp=$OUT/.step-$i.stamp
 	touch "$stamp"
-	if ! { make -C "$EACH" ARCH=um O="$OUT" olddefconfig &&
-	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" "${EXTRA[@]}"; } \
+	# W=1 for the whole build, so that a file is compiled once per step,
+	# with the same flags each time; the warnings that count are those in
+	# the files the patch changes (other files' W=1 warnings are many).
+	if ! { { [ -z "$configure" ] || { cp "$OUT/.config.in" "$OUT/.config" &&
+	                                  make -C "$EACH" ARCH=um O="$OUT" olddefconfig; }; } &&
+	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 "${EXTRA[@]}"; } \
 	       > "$log" 2>&1; then
 		tail -n 30 "$log"
 		die "patch $i ($subject) does not build; full log: $log"
 	fi
-	# W=1 over the whole tree drowns in other files' warnings; rebuild
-	# the objects of the C files this patch touches with W=1 instead.
+	cp "$OUT/.config.in" "$OUT/.config.in.built"
+	git -C "$TREE" rev-parse "$c" > "$OUT/.step-commit"
+	# The objects this step compiled from the C files the patch changes.
 	# A C file that another one #includes (io-wq_kunit.c in io-wq.c) is
 	# built through its includer.  Only objects this step rebuilt count:
 	# those this configuration builds (not rust/ without CONFIG_RUST),
@@ -95,15 +108,15 @@ for c in "${COMMITS[@]}"; do
 		sed 's/\.c$/.o/' | while read -r o; do [ -f "$OUT/$o" ] && echo "$o"; done | grep . >/dev/null; then
 		die "patch $i ($subject) changes C files that are built, but no object was found to build with W=1"
 	fi
-	warnings=
-	if [ ${#objs[@]} -gt 0 ]; then
-		make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 "${objs[@]}" \
-			> "$OUT/w1-$i.log" 2>&1 || { tail -n 30 "$OUT/w1-$i.log"; die "patch $i: W=1 build of ${objs[*]} failed"; }
-		warnings=$(grep ': warning: ' "$OUT/w1-$i.log" || true)
-	fi
+	# Compiler warnings (FILE:LINE[:COL]: warning:), not W=1's
+	# scripts/misc-check, which has its own ("FILE: warning: ignored by
+	# one of the .gitignore files" for every file of a tree whose
+	# .gitignore ignores everything, as Debian's linux-source does).
+	warnings=$(grep -E '^[^ ]+:[0-9]+:([0-9]+:)? warning: ' "$log" |
+		grep -F -f <(git -C "$EACH" diff --name-only --diff-filter=AM "$c~1" "$c" -- '*.[ch]'; echo /dev/null/none) || true)
 	wstate=clean
 	[ -z "$warnings" ] || wstate=warnings
-	info "built in $(( $(now) - start ))s; W=1 on ${objs[*]:-nothing}: $wstate"
+	info "built in $(( $(now) - start ))s${configure:+ (configured)}; W=1, compiled of its C files: ${objs[*]:-nothing}: $wstate"
 	if [ -n "$warnings" ]; then
 		printf '%s\n' "$warnings" | head -n 20
 		die "patch $i ($subject) builds with W=1 warnings in the files it touches"
@@ -114,5 +127,5 @@ info "all ${#COMMITS[@]} patches build on their own (the first $NFIX, the fix se
 if [ -n "${EACH_RUN:-}" ]; then
 	step "the suites at the tip of the series, in this build (kunit.sh $CONFIG)"
 	each_tip
-	KUNIT_SRC=$EACH KUNIT_OUT=$OUT exec "$REPO/scripts/kunit.sh" "$CONFIG"
+	KUNIT_SRC=$EACH KUNIT_OUT=$OUT KUNIT_W1=1 exec "$REPO/scripts/kunit.sh" "$CONFIG"
 fi

@@ -44,7 +44,8 @@ runs_slow "$CONFIG" || ARGS+=(--filter "speed>slow")
 TREE=$(work_tree)
 # KUNIT_SRC, KUNIT_OUT: the kernel tree and build dir to use instead of
 # the work tree and $BUILD-$CONFIG.  build-each.sh passes its checkout
-# and build dir, so that the suites run on its build of the last patch.
+# and build dir (and KUNIT_W1=1: its builds are W=1), so that the suites
+# run on its build of the last patch.
 SRC=${KUNIT_SRC:-$TREE}
 OUT=${KUNIT_OUT:-$BUILD-$CONFIG}
 mkdir -p "$OUT"

@@ -46,14 +46,14 @@ for c in $CONFIGS; do
 		continue
 	fi
 	out=$BUILD-$c
-	unset KUNIT_SRC KUNIT_OUT
+	unset KUNIT_SRC KUNIT_OUT KUNIT_W1
 	if [ -n "${STRESS_EACH:-}" ] && [ "$(config_get "$c" check)" = each ]; then
 		out=$BUILD-each-$c
 		if [ ! -d "$out" ] || [ ! -e "$EACH/.git" ]; then
 			die "$c: no per-patch build in $out to run in; run EACH_CONFIG=$c scripts/build-each.sh first, or leave STRESS_EACH out"
 		fi
 		each_tip
-		export KUNIT_SRC=$EACH KUNIT_OUT=$out
+		export KUNIT_SRC=$EACH KUNIT_OUT=$out KUNIT_W1=1
 		info "in build-each's checkout and build ($out)"
 	fi
 	# kunit.sh runs the configuration's log checks, or hands it to its runner.
