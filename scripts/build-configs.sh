@@ -48,7 +48,7 @@ build() {
 	start=$(now)
 	if ! { make -C "$TREE" ARCH=um O="$out" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig &&
 	       { [ ${#targets[@]} -eq 0 ] ||
-		 make -C "$TREE" ARCH=um O="$out" -j"$(nproc)" CC="ccache gcc" W=1 "${targets[@]}"; }; } > "$log" 2>&1; then
+		 make -C "$TREE" ARCH=um O="$out" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "${targets[@]}"; }; } > "$log" 2>&1; then
 		tail -n 30 "$log"
 		die "the series does not compile with $name; full log: $log"
 	fi

@@ -76,12 +76,13 @@ for c in "${COMMITS[@]}"; do
 	start=$(now)
 	stamp=$OUT/.step-$i.stamp
 	touch "$stamp"
-	# W=1 for the whole build, so that a file is compiled once per step,
-	# with the same flags each time; the warnings that count are those in
-	# the files the patch changes (other files' W=1 warnings are many).
+	# W=1 for the whole build (its compiler warnings: $W1 in lib.sh), so
+	# that a file is compiled once per step, with the same flags each
+	# time; the warnings that count are those in the files the patch
+	# changes.
 	if ! { { [ -z "$configure" ] || { cp "$OUT/.config.in" "$OUT/.config" &&
 	                                  make -C "$EACH" ARCH=um O="$OUT" olddefconfig; }; } &&
-	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" W=1 "${EXTRA[@]}"; } \
+	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "${EXTRA[@]}"; } \
 	       > "$log" 2>&1; then
 		tail -n 30 "$log"
 		die "patch $i ($subject) does not build; full log: $log"
