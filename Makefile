@@ -13,8 +13,8 @@
 #   make build-each    build every patch of the series on its own (EACH_CONFIG=kasan:
 #                      in that configuration; EACH_RUN=1: then run the suites there)
 #   make checkpatch    checkpatch.pl --strict and kernel-doc on the series
-#   make build-configs compile the series' directories in allnoconfig UML with KUnit as
-#                      a module, without io_uring, without KUnit
+#   make build-configs compile the series' directories in allnoconfig UML without
+#                      io_uring and without KUnit; configure it with KUnit as a module
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y

@@ -34,7 +34,7 @@ STAGES=(
 	"checkpatch and kernel-doc|scripts/checkpatch.sh"
 	"each patch builds (W=1) in $(config_get "$EACHC" description), the fix series before any test patch|env EACH_CONFIG=$EACHC scripts/build-each.sh"
 	"stress matrix, stress cases included: $STRESSED (the first in the per-patch build)|env STRESS_EACH=1 STRESS_CONFIGS=$STRESSC scripts/stress.sh"
-	"other configurations (KUnit as a module, no io_uring, no KUnit): the series' directories compiled|scripts/build-configs.sh"
+	"other configurations: the series' directories compiled without io_uring and without KUnit; KUnit as a module configured|scripts/build-configs.sh"
 	"documentation (Sphinx)|scripts/docs.sh"
 	"made in the background: the 6.12 work tree, the Rust toolchain root|wait_prefetch"
 	"6.12 LTS backport: work tree, checkpatch, kernel-doc, recipients|env BASE=6.12 scripts/checkpatch.sh"
