@@ -49,7 +49,8 @@ build() {
 	start=$(now)
 	if ! { make -C "$TREE" ARCH=um O="$out" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig &&
 	       { [ ${#targets[@]} -eq 0 ] ||
-		 make -C "$TREE" ARCH=um O="$out" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "${targets[@]}"; }; } > "$log" 2>&1; then
+		 { w1_archprepare "$TREE" "$out" &&
+		   make -C "$TREE" ARCH=um O="$out" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "${targets[@]}"; }; }; } > "$log" 2>&1; then
 		tail -n 30 "$log"
 		die "the series does not compile with $name; full log: $log"
 	fi

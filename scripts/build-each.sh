@@ -80,8 +80,11 @@ for c in "${COMMITS[@]}"; do
 	# that a file is compiled once per step, with the same flags each
 	# time; the warnings that count are those in the files the patch
 	# changes.
+	# olddefconfig gets the build's CC, or the build's make would run
+	# Kconfig again; archprepare: w1_archprepare in lib.sh.
 	if ! { { [ -z "$configure" ] || { cp "$OUT/.config.in" "$OUT/.config" &&
-	                                  make -C "$EACH" ARCH=um O="$OUT" olddefconfig; }; } &&
+	                                  make -C "$EACH" ARCH=um O="$OUT" CC="ccache gcc" olddefconfig &&
+	                                  w1_archprepare "$EACH" "$OUT" "${EXTRA[@]}"; }; } &&
 	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "${EXTRA[@]}"; } \
 	       > "$log" 2>&1; then
 		tail -n 30 "$log"

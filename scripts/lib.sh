@@ -119,6 +119,24 @@ work_tree() { "$REPO/scripts/tree.sh" | tail -n1; }
 # kernel-doc -Wall on every file the series touches.
 W1=(W=1 cmd_checkdoc=)
 
+# w1_archprepare TREE OUT MAKEARG...: make archprepare in build directory
+# OUT, before its first W=1 build.  W=1 adds -Wmissing-include-dirs
+# (scripts/Makefile.warn on 7.3, Makefile.extrawarn on 6.12), and the
+# cc-option probes that come after it (scripts/Makefile.compiler: -Werror,
+# KBUILD_CFLAGS) fail while the generated include directories
+# (-I./include/generated/uapi and others) do not exist yet.  The first
+# W=1 build of a new directory then lacks those options (6.12:
+# -Wunused-const-variable; 7.3 with KASAN: every -fsanitize=kernel-address
+# option), and the next one compiles every file again ("due to command
+# line change" with make V=2).  archprepare makes the directories; of
+# the files it compiles, only UML's arch/x86/um/user-offsets.s is
+# compiled again by the build that follows.
+w1_archprepare() {
+	local tree=$1 out=$2
+	shift 2
+	make -C "$tree" ARCH=um O="$out" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "$@" archprepare
+}
+
 # kunit_py DIR SUBCOMMAND ARG...: tools/testing/kunit/kunit.py of the
 # kernel tree DIR; build and run get all CPUs and ccache.  KUNIT_W1=1
 # adds W=1 (without its kernel-doc pass: $W1), as build-each.sh builds:
