@@ -81,10 +81,11 @@ for c in "${COMMITS[@]}"; do
 	# time; the warnings that count are those in the files the patch
 	# changes.
 	# olddefconfig gets the build's CC, or the build's make would run
-	# Kconfig again; archprepare: w1_archprepare in lib.sh.
+	# Kconfig again.  A directory that has not linked yet gets
+	# w1_archprepare (lib.sh) first.
 	if ! { { [ -z "$configure" ] || { cp "$OUT/.config.in" "$OUT/.config" &&
-	                                  make -C "$EACH" ARCH=um O="$OUT" CC="ccache gcc" olddefconfig &&
-	                                  w1_archprepare "$EACH" "$OUT" "${EXTRA[@]}"; }; } &&
+	                                  make -C "$EACH" ARCH=um O="$OUT" CC="ccache gcc" olddefconfig; }; } &&
+	       { [ -e "$OUT/vmlinux" ] || w1_archprepare "$EACH" "$OUT" "${EXTRA[@]}"; } &&
 	       make -C "$EACH" ARCH=um O="$OUT" -j"$(nproc)" CC="ccache gcc" "${W1[@]}" "${EXTRA[@]}"; } \
 	       > "$log" 2>&1; then
 		tail -n 30 "$log"
