@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# export.sh          write the work tree's two series to patches/: base..fix
-#                    to the fix directory, fix..HEAD to the tests directory
-#                    (format-patch files, cover letter, series file).  Stable: exporting
+# export.sh          write the work tree's series to patches/: base..fix to
+#                    patches/fix, fix..next to patches/next, next..HEAD to
+#                    patches/tests (lib.sh: SERIES_NAMES, SERIES_BRANCHES;
+#                    format-patch files, cover letter, series file).  Stable: exporting
 #                    the same commits again changes nothing.
 # export.sh --check  exit 1 and say what differs when the work tree holds
 #                    commits or edits that patches/ does not.
@@ -32,13 +33,17 @@ untracked=$(git -C "$TREE" status --porcelain | grep '^??' | head -n 5 || true)
 [ -z "$untracked" ] || warn "untracked files in $TREE are not exported (git add them):
 $untracked"
 
-git -C "$TREE" rev-parse -q --verify refs/heads/fix >/dev/null ||
-	die "the work tree $TREE has no branch 'fix' marking the end of the fix series; make it again with FRESH=1 (after saving your commits)"
-git -C "$TREE" merge-base --is-ancestor fix HEAD ||
-	die "branch 'fix' is not below HEAD in $TREE: after a rebase, point it at the last fix commit (git branch -f fix COMMIT), or rebase with --update-refs"
-nfix=$(git -C "$TREE" rev-list --count "$BASEREF"..fix)
-ntests=$(git -C "$TREE" rev-list --count fix..HEAD)
-[ "$nfix" -gt 0 ] || die "the fix series (base..fix) is empty in $TREE"
+prev=$BASEREF
+for b in "${SERIES_BRANCHES[@]}"; do
+	[ "$b" != series ] || break
+	git -C "$TREE" rev-parse -q --verify "refs/heads/$b" >/dev/null ||
+		die "the work tree $TREE has no branch '$b' marking the end of a series; make it again with FRESH=1 (after saving your commits)"
+	git -C "$TREE" merge-base --is-ancestor "$b" HEAD ||
+		die "branch '$b' is not below HEAD in $TREE: after a rebase, point it at the last commit of its series (git branch -f $b COMMIT), or rebase with --update-refs"
+	git -C "$TREE" merge-base --is-ancestor "$prev" "$b" ||
+		die "branch '$b' is not above '$prev' in $TREE: the series' branches are out of order"
+	prev=$b
+done
 head=$(git -C "$TREE" symbolic-ref -q --short HEAD) ||
 	die "HEAD is detached in $TREE; check out the branch 'series'"
 
@@ -73,15 +78,18 @@ format_series() {
 	(cd "$out" && printf '%s\n' * | grep -v '^0000-' | sort) > "$out.series" && mv "$out.series" "$out/series"
 }
 # --cover-from-description reads the description of the branch at the tip
-# of the range, so the fix series is formatted from "fix" and the rest
-# from the checked-out branch.
-FIXPREFIX=${SUBJECT_PREFIX:-PATCH v2} TESTSPREFIX=${SUBJECT_PREFIX:-PATCH}
-if [ "$BASE" = 6.12 ]; then
-	FIXPREFIX=${SUBJECT_PREFIX:-PATCH 6.12.y} TESTSPREFIX=${SUBJECT_PREFIX:-HARNESS 6.12.y}
-fi
-format_series "$FIX_DIR" "$BASEREF..fix" fix "$FIXPREFIX"
-[ "$ntests" -gt 0 ] || die "the tests series (fix..HEAD) is empty in $TREE"
-format_series "$TESTS_DIR" "fix..$head" "$head" "$TESTSPREFIX"
+# of the range, so each series is formatted from its own branch, and the
+# last from the checked-out one.
+counts=()
+for i in "${!SERIES_DIRS[@]}"; do
+	from=$(series_from "$i" "$BASEREF")
+	tip=${SERIES_BRANCHES[$i]}
+	[ "$tip" != series ] || tip=$head
+	n=$(git -C "$TREE" rev-list --count "$from..$tip")
+	[ "$n" -gt 0 ] || die "the ${SERIES_NAMES[$i]} series ($from..$tip) is empty in $TREE"
+	format_series "${SERIES_DIRS[$i]}" "$from..$tip" "$tip" "${SUBJECT_PREFIX:-${SERIES_PREFIXES[$i]}}"
+	counts+=("$n ${SERIES_NAMES[$i]}")
+done
 
 if [ -n "$CHECK" ]; then
 	rc=0
@@ -102,5 +110,5 @@ for d in "${SERIES_DIRS[@]}"; do
 done
 # The work tree now holds exactly what patches/ does.
 echo "$(git -C "$TREE" rev-parse HEAD) $(patches_id)" > "$TREE/.git/tw-applied"
-info "exported $nfix fix patches to ${FIX_DIR#"$REPO"/}/ and $ntests to ${TESTS_DIR#"$REPO"/}/, with their cover letters"
+info "exported $(IFS=,; echo "${counts[*]}" | sed 's/,/, /g') patches to patches/, with their cover letters"
 git -C "$REPO" status --short -- "${SERIES_DIRS[@]}" | sed 's/^/    /'

@@ -23,20 +23,42 @@ BUILD=${BUILD:-$WORK/build-$BASE$SRCKEY}
 # patches; its build dir for configuration NAME is $BUILD-each-NAME.
 EACH=$WORK/each-$BASE$SRCKEY
 
-# Two series are applied, in this order: the fix (FIX_DIR), then the
-# tests, docs and Rust on top of it (TESTS_DIR).  In the work tree the
-# branch "fix" marks the last commit of the fix; "series" is the whole.
-# For 6.12 only the fix is sent; its tests directory is harness only.
-# KUNITCONFIG: the suites' configuration on that base (6.12 has no
-# io_uring_fallback suite: its exit fallback is another one).
+# The series are applied in this order, each on top of the one before:
+# on 7.3 the fix (patches/fix, this cycle and stable), the next-cycle
+# patches (patches/next), then tests, docs and Rust (patches/tests).  In
+# the work tree a branch marks the last commit of each (SERIES_BRANCHES);
+# the last one, "series", is the checked-out branch.  On 6.12 only the
+# fix is sent; its tests directory is harness only.  FIX_DIR is the first
+# series, TESTS_DIR the last.  SERIES_PREFIXES: format-patch subject
+# prefixes.  KUNITCONFIG: the suites' configuration on that base (6.12
+# has no io_uring_fallback suite: its exit fallback is another one).
 case "$BASE" in
-7.3) FIX_DIR=$REPO/patches/fix TESTS_DIR=$REPO/patches/tests
+7.3) SERIES_NAMES=(fix next tests) SERIES_BRANCHES=(fix next series)
+     SERIES_PREFIXES=("PATCH v3" "PATCH" "PATCH")
      KUNITCONFIG=$REPO/.kunitconfig ;;
-6.12) FIX_DIR=$REPO/patches/6.12 TESTS_DIR=$REPO/patches/6.12-tests
+6.12) SERIES_NAMES=(6.12 6.12-tests) SERIES_BRANCHES=(fix series)
+      SERIES_PREFIXES=("PATCH 6.12.y" "HARNESS 6.12.y")
       KUNITCONFIG=$REPO/configs/6.12.kunitconfig ;;
 *) echo "error: unknown BASE=$BASE (use 7.3 or 6.12)" >&2; exit 2 ;;
 esac
-SERIES_DIRS=("$FIX_DIR" "$TESTS_DIR")
+SERIES_DIRS=("${SERIES_NAMES[@]/#/$REPO/patches/}")
+FIX_DIR=${SERIES_DIRS[0]} TESTS_DIR=${SERIES_DIRS[-1]}
+
+# series_index NAME: the index of series NAME (fix, next, tests, 6.12...)
+# in SERIES_NAMES; fails for a name this base does not have.
+series_index() {
+	local i
+	for i in "${!SERIES_NAMES[@]}"; do
+		[ "${SERIES_NAMES[$i]}" = "$1" ] && { echo "$i"; return 0; }
+	done
+	return 1
+}
+
+# series_from I BASEREF: where series I starts in the work tree (the
+# branch of the series before it, or the base).
+series_from() {
+	if [ "$1" -eq 0 ]; then echo "$2"; else echo "${SERIES_BRANCHES[$(($1 - 1))]}"; fi
+}
 
 # ccache keyed on paths relative to $WORK, so that another clone of this
 # repository (another $WORK) hits what this one compiled.

@@ -118,11 +118,13 @@ echo "$BASEDESC" > "$NEW/.git/tw-version"
 git -C "$NEW" config user.name >/dev/null || git -C "$NEW" config user.name "$(git -C "$REPO" config user.name || echo unknown)"
 git -C "$NEW" config user.email >/dev/null || git -C "$NEW" config user.email "$(git -C "$REPO" config user.email || echo unknown@localhost)"
 
-# The branch "fix" marks the end of the fix series, "series" the end of
-# both; "git rebase -i" in the work tree moves "fix" along
-# (rebase.updateRefs), so that "make export" can split them again.
+# A branch marks the end of each series (SERIES_BRANCHES: "fix", "next",
+# and "series", the checked-out one, at the end of all); "git rebase -i"
+# in the work tree moves them along (rebase.updateRefs), so that "make
+# export" can split them again.
 git -C "$NEW" config rebase.updateRefs true
-for d in "${SERIES_DIRS[@]}"; do
+for i in "${!SERIES_DIRS[@]}"; do
+	d=${SERIES_DIRS[$i]}
 	mapfile -t PS < <(series_files "$d")
 	step "applying ${#PS[@]} patches from ${d#"$REPO"/}" >&2
 	for p in "${PS[@]}"; do
@@ -136,8 +138,8 @@ for d in "${SERIES_DIRS[@]}"; do
 	done
 	# The cover letter's text lives in the branch description, so that
 	# 'make export' writes the same cover letter again.
-	branch=series
-	[ "$d" = "$FIX_DIR" ] && { branch=fix; git -C "$NEW" branch -f fix HEAD; }
+	branch=${SERIES_BRANCHES[$i]}
+	[ "$branch" = series ] || git -C "$NEW" branch -f "$branch" HEAD
 	if [ -f "$d/0000-cover-letter.patch" ]; then
 		git -C "$NEW" config "branch.$branch.description" \
 			"$("$REPO/scripts/cover.sh" read "$d/0000-cover-letter.patch")"
