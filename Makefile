@@ -22,8 +22,10 @@
 #                      kmemleak (x86_64 QEMU), and make teardown
 #   make kmemleak      the suites on x86_64 with KCSAN, lockdep and kmemleak (no stress cases)
 #   make teardown      user-space io-wq teardown stress as init of patched and unpatched UML
+#   make lockup        the v1 workload on many CPUs: lockup reports of 7.3 and each step of the fix
 #   make test-harness  tests of the harness scripts themselves
-#   make send-preview  the mails b4 would send for SERIES=fix (or tests), not sent
+#   make send-preview SERIES=fix|next|tests SENDER='Name <addr>'
+#                      the mails b4 would send for that series, signed off by SENDER, not sent
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),
 # BASE=7.3, FRESH=1 (make the work tree again from patches/).
@@ -33,7 +35,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench rust stress kmemleak teardown test-harness send-preview help
+	build-configs docs bench rust stress kmemleak teardown lockup test-harness send-preview help
 
 kunit:
 	@$(S)/kunit.sh $(or $(CONFIG),up)
@@ -79,6 +81,9 @@ kmemleak:
 
 teardown:
 	@$(S)/teardown.sh
+
+lockup:
+	@$(S)/lockup.sh
 
 test-harness:
 	@tests/harness.sh

@@ -34,7 +34,11 @@ for p in "${SERIES[@]}"; do
 	# A stable prerequisite that fixes nothing by itself carries
 	# "Cc: stable@vger.kernel.org # needed by ..." and no Fixes: tag
 	# (stable-kernel-rules.rst, Option 1); checkpatch asks for one anyway.
-	ignore=MISSING_SIGN_OFF,UNKNOWN_COMMIT_ID
+	# patches/ is unsigned: the sender's Signed-off-by, and with it the
+	# nominal author's where the sender is the author, is added by make
+	# send-preview on a copy (SENDER=), which refuses to write a mail
+	# without it.
+	ignore=MISSING_SIGN_OFF,NO_AUTHOR_SIGN_OFF,UNKNOWN_COMMIT_ID
 	if grep -q '^Cc: stable@vger.kernel.org # needed by ' "$p"; then
 		ignore+=,MISSING_FIXES_TAG
 	fi

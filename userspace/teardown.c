@@ -101,6 +101,14 @@
  *   LONGPEND,<round>,<teardown_ns>,<queued>,<workers>
  *   DONE,<rounds>,<errors>
  *
+ * and before each phase PHASE,<round>,<name>, so that a kernel report on
+ * the same console can be told apart by phase: fill (the senders queue N
+ * works), idle-exit (step 5), teardown (step 6), long-fill and
+ * long-teardown (step 7), pending-fill and pending-teardown (step 8),
+ * and cleanup after each teardown is timed (the senders are killed and
+ * every ring goes away; this lasts until the next phase starts, so it
+ * includes setting up the next submitter and its workers).
+ *
  * As pid 1 it mounts /proc, a tmpfs on /tmp (and on /dev for a console
  * when there is none), and powers the machine off at the end.
  */
@@ -658,10 +666,12 @@ static int one_round(const struct params *pa, long round, const char *dir)
 	threads_before = pc.threads - 1;
 
 	/* Go: the senders fill S's task_work list. */
+	msg("PHASE,%ld,fill\n", round);
 	if (fill_list(&rd))
 		goto out;
 
 	/* Let the W FIFO opens complete; idle workers exit after 5 s. */
+	msg("PHASE,%ld,idle-exit\n", round);
 	t_rel = now_ns();
 	wfd = open(fifo_w, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (wfd < 0) {
@@ -676,11 +686,13 @@ static int one_round(const struct params *pa, long round, const char *dir)
 	left = pc.threads - 1;
 
 	/* Teardown. */
+	msg("PHASE,%ld,teardown\n", round);
 	t0 = now_ns();
 	kill(rd.s, SIGKILL);
 	while (waitpid(rd.s, &status, 0) < 0 && errno == EINTR)
 		;
 	t1 = now_ns();
+	msg("PHASE,%ld,cleanup\n", round);
 	kill(-rd.s, SIGKILL);
 	while (wait(&status) > 0 || errno == EINTR)
 		;
@@ -772,9 +784,11 @@ static int longlist_round(const struct params *pa, long round, const char *dir,
 	}
 
 	/* S is stopped in do_exit(): the senders fill its list. */
+	msg("PHASE,%ld,%s\n", round, pend ? "pending-fill" : "long-fill");
 	if (fill_list(&rd))
 		goto out;
 
+	msg("PHASE,%ld,%s\n", round, pend ? "pending-teardown" : "long-teardown");
 	t0 = now_ns();
 	if (ptrace(PTRACE_CONT, rd.s, 0, 0) || wait_traced(rd.s, 0)) {
 		msg("ERROR,S did not exit after PTRACE_CONT\n");
@@ -783,6 +797,7 @@ static int longlist_round(const struct params *pa, long round, const char *dir,
 	t1 = now_ns();
 	msg("%s,%ld,%lld,%ld,%ld\n", pend ? "LONGPEND" : "LONGLIST", round, t1 - t0,
 	    __atomic_load_n(&rd.sh->sent, __ATOMIC_RELAXED), threads - 1);
+	msg("PHASE,%ld,cleanup\n", round);
 	ret = 0;
 out:
 	end_round(&rd);
