@@ -606,10 +606,16 @@ static int start_submitter(const struct params *pa, struct round *rd,
 /* Start the senders and wait until they have queued N works on S. */
 static int fill_list(struct round *rd)
 {
+	/* A long list on a loaded guest takes time: allow 0.2 ms per work. */
+	long long limit = WAIT_LIMIT_NS + rd->area[0] * 200000LL;
+
 	close(rd->go);
 	rd->go = -1;
-	if (wait_until("the senders", WAIT_LIMIT_NS, cond_sent, rd->area))
+	if (wait_until("the senders", limit, cond_sent, rd->area)) {
+		msg("ERROR,the senders queued %ld of %ld works\n",
+		    __atomic_load_n(&rd->sh->sent, __ATOMIC_RELAXED), rd->area[0]);
 		return -1;
+	}
 	if (rd->sh->errors) {
 		msg("ERROR,a sender failed\n");
 		return -1;
