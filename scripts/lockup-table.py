@@ -67,6 +67,11 @@ def scan(path):
     r["complete"] = bool(done and ex and ex.group(1) == "0" and len(r["times"]) == 4 and not errors)
     r["why"] = "; ".join(errors[:2]) or (f"exit {ex.group(1)}" if ex and ex.group(1) != "0" else "no DONE line")
     r["secs"] = int(ex.group(2)) if ex else 0
+    # The program's parameters and the kernel command line's CPUs and
+    # threshold: every log of one table must have the same.
+    p = re.search(r"^PARAMS,.*", text, re.M)
+    c = re.search(r"ncpus=\d+.*?watchdog_thresh=\d+", text)
+    r["params"] = (p.group(0) if p else "") + " " + (c.group(0) if c else "")
     return r
 
 
@@ -88,10 +93,14 @@ head = ["kernel", "rounds done", "hard LOCKUP rounds", "hard LOCKUP reports, by 
         "soft lockups outside the timed phases", "RCU stalls",
         "hung tasks", "idle exit past 5 s, ms (median / max)",
         "long-list teardown, ms", "with W requests pending, ms", "boot, s (median)"]
-rows, headline, failed = [], [], []
+rows, headline, failed, seen = [], [], [], set()
 for k in kernels:
     runs = [scan(f"{logs}/run-{k}-{i}.log") for i in range(1, rounds + 1)]
+    for i, x in enumerate(runs, 1):
+        if x is None:
+            failed.append(f"{k}: no log for round {i} ({logs}/run-{k}-{i}.log)")
     runs = [x for x in runs if x is not None]
+    seen |= {x["params"] for x in runs}
     done = [x for x in runs if x["complete"]]
     for i, x in enumerate(runs, 1):
         if not x["complete"]:
@@ -123,6 +132,8 @@ for r in rows:
     print("| " + " | ".join(r) + " |")
 print()
 print("lockup: " + " | ".join(headline) + f" ({params})")
+if len(seen) > 1:
+    failed.append("the logs were made with different parameters: " + "; ".join(sorted(seen)))
 for f in failed:
     print("error: " + f, file=sys.stderr)
 sys.exit(1 if failed else 0)

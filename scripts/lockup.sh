@@ -27,6 +27,11 @@
 #   LK_WORKS=500000  LK_THRESH=4 (watchdog_thresh; the same for every kernel)
 #   LK_SENDERS=4  LK_BATCH=256  LK_MEM=4G  LK_TIMEOUT=1200 (per boot, s)
 #   LK_KERNELS="7.3 gate one-pass stable series"
+#   LK_FIRST=1: the first round to run; the logs of the rounds before it
+#   are kept and counted (a boot that failed can be run again with
+#   LK_FIRST=R LK_ROUNDS=R LK_KERNELS=K, then the table with LK_FIRST and
+#   LK_ROUNDS covering all); the table refuses logs made with other
+#   parameters.
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -41,8 +46,10 @@ LK_BATCH=${LK_BATCH:-256}
 LK_MEM=${LK_MEM:-4G}
 LK_TIMEOUT=${LK_TIMEOUT:-1200}
 LK_KERNELS=${LK_KERNELS:-7.3 gate one-pass stable series}
+LK_FIRST=${LK_FIRST:-1}
+LK_TABLE_KERNELS=${LK_TABLE_KERNELS:-$LK_KERNELS}
 [ "$BASE" = 7.3 ] || die "make lockup runs on BASE=7.3 only (its kernels are steps of patches/fix)"
-for v in LK_ROUNDS LK_CPUS LK_WORKERS LK_WORKS LK_THRESH LK_SENDERS LK_BATCH LK_TIMEOUT; do
+for v in LK_FIRST LK_ROUNDS LK_CPUS LK_WORKERS LK_WORKS LK_THRESH LK_SENDERS LK_BATCH LK_TIMEOUT; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v=${!v} is not a positive whole number"
 done
 [ "$LK_CPUS" -le 64 ] || die "LK_CPUS=$LK_CPUS: configs/lockup.config has NR_CPUS=64"
@@ -134,8 +141,7 @@ read -ra KS <<< "$LK_KERNELS"
 ARGS=("mem=$LK_MEM" "ncpus=$LK_CPUS" seccomp=on rootfstype=hostfs "rootflags=$ROOT" rw
       init=/teardown "watchdog_thresh=$LK_THRESH" td_rounds=1 "td_workers=$LK_WORKERS"
       "td_works=$LK_WORKS" "td_senders=$LK_SENDERS" "td_batch=$LK_BATCH")
-rm -f "$LOGS"/run-*.log
-for ((r = 1; r <= LK_ROUNDS; r++)); do
+for ((r = LK_FIRST; r <= LK_ROUNDS; r++)); do
 	for ((j = 0; j < ${#KS[@]}; j++)); do
 		k=${KS[$(( (j + r - 1) % ${#KS[@]} ))]}
 		log=$LOGS/run-$k-$r.log
@@ -151,5 +157,6 @@ done
 # --- the table ------------------------------------------------------------------
 step "results (watchdog_thresh=$LK_THRESH: hard lockup after $LK_THRESH s, soft after $((2 * LK_THRESH)) s)"
 params="ncpus=$LK_CPUS N=$LK_WORKS W=$LK_WORKERS watchdog_thresh=$LK_THRESH rounds=$LK_ROUNDS"
-python3 "$REPO/scripts/lockup-table.py" "$LOGS" "$LK_ROUNDS" "$REPORTS_FILE" "$params" "${KS[@]}" ||
+read -ra TK <<< "$LK_TABLE_KERNELS"
+python3 "$REPO/scripts/lockup-table.py" "$LOGS" "$LK_ROUNDS" "$REPORTS_FILE" "$params" "${TK[@]}" ||
 	die "make lockup: see above; logs in $LOGS"
