@@ -10,8 +10,13 @@
 #  - export round trip: exporting an unchanged work tree changes nothing,
 #    a new commit makes export-check fail until it is exported;
 #  - a patch that does not apply is named, with its hunk;
-#  - make send-preview (b4) writes the fix series as mails, and refuses
-#    the 6.12 backport while its upstream ids are placeholders;
+#  - make send-preview (b4) refuses a missing SENDER, the repository's
+#    placeholder identity and reserved addresses; writes the fix, next and
+#    tests series as mails from SENDER, each patch with SENDER's
+#    Signed-off-by last (after a patch's own sign-offs and notes, its
+#    author kept when it is not the placeholder) and the placeholder
+#    address nowhere; and refuses the 6.12 backport while its upstream ids
+#    are placeholders;
 #  - shellcheck is clean over scripts/ and tests/.
 
 set -uo pipefail
@@ -132,18 +137,113 @@ else
 fi
 git -C "$T/repo" checkout -q -- patches && git -C "$T/repo" clean -q -fd patches
 
-step "b4: make send-preview writes the fix series as mails, sends nothing"
-if out=$(run make -s send-preview 2>&1) &&
-   [ "$(find "$T/work/send-preview/$BASE-fix" -name '*.eml' | wc -l)" -eq $(($(series_files "$FIX_DIR" | wc -l) + 1)) ] &&
-   grep -q '^To: Jens Axboe' "$T/work/send-preview/$BASE-fix/"0000-*.eml; then
+step "b4: make send-preview needs a sender who can sign off"
+PREVIEW=$T/work/send-preview
+PH_EMAIL=$(git -C "$T/repo" config user.email)
+PLACEHOLDER="$(git -C "$T/repo" config user.name) <$PH_EMAIL>"
+SND='Test Sender <sender@kernel-test.org>'
+expect_fail "make send-preview without SENDER is refused, saying what to do" "SENDER is not set.*SENDER='" \
+	env -u SENDER SERIES=fix make -s -C "$T/repo" send-preview
+if [ -z "$(find "$PREVIEW" -name '*.eml' 2>/dev/null)" ]; then
+	ok "without SENDER no mail is written"
+else
+	ko "without SENDER mails were written" "$(find "$PREVIEW" -name '*.eml')"
+fi
+expect_fail "the repository's placeholder identity as SENDER is refused" "placeholder identity" \
+	env SENDER="$PLACEHOLDER" SERIES=fix make -s -C "$T/repo" send-preview
+expect_fail "a SENDER that is not 'Name <addr>' is refused" "not of the form" \
+	env SENDER=sender@kernel-test.org SERIES=fix make -s -C "$T/repo" send-preview
+expect_fail "a SENDER address in .example is refused" "reserved domain" \
+	env SENDER='Some One <one@host.example>' SERIES=fix make -s -C "$T/repo" send-preview
+
+# The first fix patch made Fengnan Chang's (an in-body From: line and his
+# Signed-off-by, unless it has them already) with a maintainer-style note
+# after its tags, the second co-developed with him (unless it says so):
+# he stays the author, his sign-offs stay where they are, and the
+# sender's comes last, after the note.
+FENGNAN='Fengnan Chang <changfengnan@bytedance.com>'
+# A note of two lines, as the fix's v3 notes are.
+NOTE='[tester: reworded the changelog since v2;
+ Fixes: and Cc: tags checked]'
+mapfile -t fixp < <(series_files "$T/repo/${FIX_DIR#"$REPO"/}" | sed "s|^|$T/repo/${FIX_DIR#"$REPO"/}/|")
+# add_tags PATCH LINES: LINES at the end of PATCH's commit message.
+add_tags() { awk -v tags="$2" '!d && /^---$/ { print tags; d = 1 } { print }' "$1" > "$T/p" && mv "$T/p" "$1"; }
+if ! grep -q -x -F "From: $FENGNAN" "${fixp[0]}"; then
+	awk -v from="From: $FENGNAN" '!b && /^$/ { print; print from; print ""; b = 1; next } { print }' \
+		"${fixp[0]}" > "$T/p" && mv "$T/p" "${fixp[0]}"
+fi
+grep -q -x -F "Signed-off-by: $FENGNAN" "${fixp[0]}" || add_tags "${fixp[0]}" "Signed-off-by: $FENGNAN"
+add_tags "${fixp[0]}" "$NOTE"
+grep -q -x -F "Co-developed-by: $FENGNAN" "${fixp[1]}" ||
+	add_tags "${fixp[1]}" "Co-developed-by: $FENGNAN
+Signed-off-by: $FENGNAN"
+
+# commit_msg MAIL: the commit message of a patch mail (its body up to "---").
+commit_msg() { awk 'b && /^---$/ { exit } b { print } /^$/ { b = 1 }' "$1"; }
+# check_mails DIR: every patch mail in DIR is from $SND and ends its
+# commit message with $SND's Signed-off-by, and no mail holds the
+# placeholder address; prints what is wrong.
+check_mails() {
+	local m last
+	for m in "$1"/*.eml; do
+		[ -z "$PH_EMAIL" ] || ! grep -q -i -F "$PH_EMAIL" "$m" || echo "${m##*/}: the placeholder address $PH_EMAIL"
+		grep -q -x -F "From: $SND" "$m" || echo "${m##*/}: not From: $SND"
+		case "${m##*/}" in 0000-*) continue ;; esac
+		last=$(commit_msg "$m" | grep '^Signed-off-by: ' | tail -n1)
+		[ "$last" = "Signed-off-by: $SND" ] || echo "${m##*/}: last Signed-off-by is '$last'"
+		[ "$(commit_msg "$m" | sed '/^[[:space:]]*$/d' | tail -n1)" = "Signed-off-by: $SND" ] ||
+			echo "${m##*/}: the sender's Signed-off-by is not the last trailer"
+	done
+	true
+}
+
+step "b4: make send-preview writes the series as mails from SENDER, sends nothing"
+if out=$(run env SENDER="$SND" SERIES=fix make -s send-preview 2>&1) &&
+   [ "$(find "$PREVIEW/$BASE-fix" -name '*.eml' | wc -l)" -eq $((${#fixp[@]} + 1)) ] &&
+   grep -q '^To: Jens Axboe' "$PREVIEW/$BASE-fix/"0000-*.eml; then
 	ok "b4 prep and b4 send -o: the cover letter and every patch, with the recipients"
 else
-	ko "make send-preview" "$out"
+	ko "make send-preview SERIES=fix" "$out"
 fi
+bad=$(check_mails "$PREVIEW/$BASE-fix")
+if [ -z "$bad" ] && [ -n "$(find "$PREVIEW/$BASE-fix" -name '0001-*.eml')" ]; then
+	ok "SERIES=fix: every patch ends with the sender's Signed-off-by; no placeholder address anywhere"
+else
+	ko "SERIES=fix mails" "${bad:-no mails}"
+fi
+m1=$(find "$PREVIEW/$BASE-fix" -name '0001-*.eml')
+m2=$(find "$PREVIEW/$BASE-fix" -name '0002-*.eml')
+msg1=$(commit_msg "${m1:-/dev/null}") msg2=$(commit_msg "${m2:-/dev/null}")
+if [ "$(head -n1 <<<"$msg1")" = "From: $FENGNAN" ] &&
+   grep -q -x -F "Signed-off-by: $FENGNAN" <<<"$msg1" &&
+   [ "$(tail -n3 <<<"$msg1")" = "$NOTE
+Signed-off-by: $SND" ] &&
+   [ "$(grep -A1 -x -F "Co-developed-by: $FENGNAN" <<<"$msg2" | tail -n1)" = "Signed-off-by: $FENGNAN" ] &&
+   [ "$(tail -n1 <<<"$msg2")" = "Signed-off-by: $SND" ]; then
+	ok "Fengnan Chang's patch keeps him as author (in-body From:) and his sign-off; the sender's comes last, after a note"
+else
+	ko "a patch of Fengnan Chang's, or co-developed with him" "$(head -n1 <<<"$msg1") ... $(tail -n4 <<<"$msg1")
+...
+$(tail -n3 <<<"$msg2")"
+fi
+for s in next tests; do
+	d=${SERIES_DIRS[$(series_index "$s")]}
+	if out=$(run env SENDER="$SND" SERIES="$s" make -s send-preview 2>&1) &&
+	   [ "$(find "$PREVIEW/$BASE-$s" -name '*.eml' | wc -l)" -eq $(($(series_files "$d" | wc -l) + 1)) ] &&
+	   bad=$(check_mails "$PREVIEW/$BASE-$s") && [ -z "$bad" ]; then
+		ok "SERIES=$s: the cover letter and every patch, signed off by the sender"
+	else
+		ko "make send-preview SERIES=$s" "$out
+$bad"
+	fi
+done
+git -C "$T/repo" checkout -q -- patches
 
 step "a stable backport is not prepared for sending before its upstream ids exist"
 expect_fail "make send-preview BASE=6.12 refuses while a patch says 'commit @UPSTREAM@ upstream.'" \
-	"@UPSTREAM@" env BASE=6.12 make -s -C "$T/repo" send-preview
+	"@UPSTREAM@" env BASE=6.12 SERIES=fix SENDER="$SND" make -s -C "$T/repo" send-preview
+expect_fail "make send-preview BASE=6.12 SERIES=tests is refused: harness only" \
+	"harness only" env BASE=6.12 SERIES=tests SENDER="$SND" make -s -C "$T/repo" send-preview
 
 step "a patch that does not apply"
 export KERNEL_SRC=$T/mini
