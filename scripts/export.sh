@@ -110,5 +110,6 @@ for d in "${SERIES_DIRS[@]}"; do
 done
 # The work tree now holds exactly what patches/ does.
 echo "$(git -C "$TREE" rev-parse HEAD) $(patches_id)" > "$TREE/.git/tw-applied"
-info "exported $(IFS=,; echo "${counts[*]}" | sed 's/,/, /g') patches to patches/, with their cover letters"
+summary=$(printf '%s, ' "${counts[@]}")
+info "exported ${summary%, } patches to patches/, with their cover letters"
 git -C "$REPO" status --short -- "${SERIES_DIRS[@]}" | sed 's/^/    /'

@@ -32,6 +32,7 @@ EACH=$WORK/each-$BASE$SRCKEY
 # series, TESTS_DIR the last.  SERIES_PREFIXES: format-patch subject
 # prefixes.  KUNITCONFIG: the suites' configuration on that base (6.12
 # has no io_uring_fallback suite: its exit fallback is another one).
+# shellcheck disable=SC2034 # SERIES_PREFIXES, FIX_DIR and TESTS_DIR are for the scripts
 case "$BASE" in
 7.3) SERIES_NAMES=(fix next tests) SERIES_BRANCHES=(fix next series)
      SERIES_PREFIXES=("PATCH v3" "PATCH" "PATCH")
@@ -42,6 +43,7 @@ case "$BASE" in
 *) echo "error: unknown BASE=$BASE (use 7.3 or 6.12)" >&2; exit 2 ;;
 esac
 SERIES_DIRS=("${SERIES_NAMES[@]/#/$REPO/patches/}")
+# shellcheck disable=SC2034
 FIX_DIR=${SERIES_DIRS[0]} TESTS_DIR=${SERIES_DIRS[-1]}
 
 # series_index NAME: the index of series NAME (fix, next, tests, 6.12...)
