@@ -27,6 +27,8 @@
 #   LK_WORKS=500000  LK_THRESH=4 (watchdog_thresh; the same for every kernel)
 #   LK_SENDERS=4  LK_BATCH=256  LK_MEM=4G  LK_TIMEOUT=1200 (per boot, s)
 #   LK_KERNELS="7.3 gate one-pass stable series"
+#   LK_LOGS=DIR (default $WORK/lockup-logs): where the logs go; a run
+#   with other parameters wants a directory of its own.
 #   LK_FIRST=1: the first round to run; the logs of the rounds before it
 #   are kept and counted (a boot that failed can be run again with
 #   LK_FIRST=R LK_ROUNDS=R LK_KERNELS=K, then the table with LK_FIRST and
@@ -68,7 +70,7 @@ SRC=$WORK/lockup-src
 OUT=$BUILD-lockup
 BIN=$WORK/lockup-bin
 ROOT=$WORK/lockup-root
-LOGS=$WORK/lockup-logs
+LOGS=${LK_LOGS:-$WORK/lockup-logs}
 mkdir -p "$BIN" "$ROOT/proc" "$ROOT/tmp" "$ROOT/dev" "$LOGS"
 
 step "building userspace/teardown.c (static) into $ROOT"
