@@ -82,7 +82,7 @@ done
 # make send-preview refuses.  The 6.12 tests are harness only.
 SENT=()
 if [ "$BASE" = 7.3 ]; then
-	SENT=("$FIX_DIR" "$TESTS_DIR")
+	SENT=("${SERIES_DIRS[@]}")
 else
 	step "the ${FIX_DIR#"$REPO"/} backport: To stable, and an upstream line in every patch"
 	grep -qx 'To: stable@vger.kernel.org' "$FIX_DIR/recipients" ||

@@ -35,7 +35,7 @@ EACH=$WORK/each-$BASE$SRCKEY
 # shellcheck disable=SC2034 # SERIES_PREFIXES, FIX_DIR and TESTS_DIR are for the scripts
 case "$BASE" in
 7.3) SERIES_NAMES=(fix next tests) SERIES_BRANCHES=(fix next series)
-     SERIES_PREFIXES=("PATCH v3" "PATCH" "PATCH")
+     SERIES_PREFIXES=("PATCH v2" "PATCH" "PATCH")
      KUNITCONFIG=$REPO/.kunitconfig ;;
 6.12) SERIES_NAMES=(6.12 6.12-tests) SERIES_BRANCHES=(fix series)
       SERIES_PREFIXES=("PATCH 6.12.y" "HARNESS 6.12.y")

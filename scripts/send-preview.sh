@@ -93,7 +93,7 @@ n=${#commits[@]}
 [ "$n" -gt 0 ] || die "the $SERIES series ($from..$tip) is empty in $TREE"
 prefixes=()
 case "$BASE-$SERIES" in
-7.3-fix) prefixes=(--force-revision 3) ;;
+7.3-fix) prefixes=(--force-revision 2) ;;
 6.12-fix) prefixes=(--set-prefixes 6.12.y) ;;
 esac
 OUT=$WORK/send-preview/$BASE-$SERIES
