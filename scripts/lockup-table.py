@@ -21,12 +21,14 @@ REPORTS = [tuple(l.rstrip("\n").split("\t", 1)) for l in open(reports_file)
 KEEP = ("hard lockup", "soft lockup", "RCU stall", "hung task")
 SOFT = re.compile(r"soft lockup - CPU#\d+ stuck for (\d+)s! \[([^:\]]+)")
 # The phases the program times (teardown.c): a soft lockup counts when it
-# comes in one of them.  One in fill or cleanup is counted apart, with
-# the task it named: kworkers freeing the senders' rings in
+# comes in one of them and names one of the program's tasks (S, comm
+# "teardown", or an io-wq worker, "iou-wrk-PID").  Any other is counted
+# apart, with its phase and task: kworkers freeing the senders' rings in
 # io_ring_exit_work() (N requests in flight on them until S runs its
-# list) and the senders themselves exiting; they come from the size of
-# the workload, on every kernel alike.
+# list), which can run on into the next phase, and the senders exiting
+# in cleanup; they come from the size of the workload, on every kernel.
 TIMED = ("idle-exit", "teardown", "long-teardown", "pending-teardown")
+OWN = re.compile(r"^(teardown|iou-)")
 
 
 def scan(path):
@@ -45,7 +47,7 @@ def scan(path):
         for name, pat in REPORTS:
             if re.search(pat, line):
                 s = SOFT.search(line)
-                if s and phase not in TIMED:
+                if s and (phase not in TIMED or not OWN.match(s.group(2))):
                     r["other"].append(f"{phase} [{re.sub(r'[/:].*', '', s.group(2))}]")
                     break
                 r["reports"][name].append(f"{phase} [{s.group(2)}]" if s else phase)
@@ -90,7 +92,7 @@ def by_phase(phases):
 
 head = ["kernel", "rounds done", "hard LOCKUP rounds", "hard LOCKUP reports, by phase",
         "soft lockup rounds", "soft lockup reports, by phase (longest)",
-        "soft lockups outside the timed phases", "RCU stalls",
+        "other soft lockups (phase [task])", "RCU stalls",
         "hung tasks", "idle exit past 5 s, ms (median / max)",
         "long-list teardown, ms", "with W requests pending, ms", "boot, s (median)"]
 rows, headline, failed, seen = [], [], [], set()
