@@ -123,6 +123,25 @@ need_build_deps() {
 	apt_get_install "${missing[@]}"
 }
 
+# teardown_program ROOT: build userspace/teardown.c static, as ROOT/teardown,
+# the init of make teardown's and make lockup's UML kernels (glibc's
+# static library and the kernel's uapi headers from Debian's packages).
+teardown_program() {
+	local root=$1 p
+	need_build_deps
+	for p in libc6-dev linux-libc-dev; do
+		dpkg -s "$p" >/dev/null 2>&1 && continue
+		[ "$(id -u)" -eq 0 ] || die "this needs $p: sudo apt-get install $p"
+		step "installing $p"
+		apt_get_install "$p"
+	done
+	mkdir -p "$root/proc" "$root/tmp" "$root/dev"
+	step "building userspace/teardown.c (static) into $root"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$root/teardown.new" "$REPO/userspace/teardown.c" ||
+		die "userspace/teardown.c does not build (gcc -static: is libc6-dev installed?)"
+	mv "$root/teardown.new" "$root/teardown"
+}
+
 # expected_suites [all]: the suites a run must show, from the "# suite:"
 # lines of $KUNITCONFIG, and with "all" its "# stress suite:" lines too
 # (suites of KUNIT_CASE_SLOW cases only, which --filter "speed>slow"

@@ -56,14 +56,6 @@ for v in LK_FIRST LK_ROUNDS LK_CPUS LK_WORKERS LK_WORKS LK_THRESH LK_SENDERS LK_
 done
 [ "$LK_CPUS" -le 64 ] || die "LK_CPUS=$LK_CPUS: configs/lockup.config has NR_CPUS=64"
 
-need_build_deps
-for p in libc6-dev linux-libc-dev; do
-	dpkg -s "$p" >/dev/null 2>&1 && continue
-	[ "$(id -u)" -eq 0 ] || die "this needs $p: sudo apt-get install $p"
-	step "installing $p"
-	apt_get_install "$p"
-done
-
 TREE=$(work_tree)
 BASEREF=$(cat "$TREE/.git/tw-base")
 SRC=$WORK/lockup-src
@@ -71,12 +63,9 @@ OUT=$BUILD-lockup
 BIN=$WORK/lockup-bin
 ROOT=$WORK/lockup-root
 LOGS=${LK_LOGS:-$WORK/lockup-logs}
-mkdir -p "$BIN" "$ROOT/proc" "$ROOT/tmp" "$ROOT/dev" "$LOGS"
+mkdir -p "$BIN" "$LOGS"
 
-step "building userspace/teardown.c (static) into $ROOT"
-gcc -static -O2 -Wall -Wextra -Werror -o "$ROOT/teardown.new" "$REPO/userspace/teardown.c" ||
-	die "userspace/teardown.c does not build"
-mv "$ROOT/teardown.new" "$ROOT/teardown"
+teardown_program "$ROOT"
 
 # --- which commits make each kernel -------------------------------------------
 mapfile -t FIXC < <(git -C "$TREE" rev-list --reverse "$BASEREF"..fix)

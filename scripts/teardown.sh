@@ -30,29 +30,14 @@ TD_STALL=${TD_STALL:-5}
 TD_TIMEOUT=${TD_TIMEOUT:-900}
 TD_KERNELS=${TD_KERNELS:-patched base}
 
-need_build_deps
-for p in libc6-dev linux-libc-dev; do
-	dpkg -s "$p" >/dev/null 2>&1 && continue
-	[ "$(id -u)" -eq 0 ] || die "this needs $p: sudo apt-get install $p"
-	step "installing $p"
-	apt_get_install "$p"
-done
-# glibc's static library, for a program that is the whole user space.
-[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || gcc -print-file-name=libc.a | grep -q / ||
-	die "no libc.a (libc6-dev)"
-
 TREE=$(work_tree)
 BASEREF=$(cat "$TREE/.git/tw-base")
 BASEWT=$WORK/teardown-base-$BASE$SRCKEY
 ROOT=$WORK/teardown-root
 LOGS=$WORK/teardown-logs
-mkdir -p "$ROOT/proc" "$ROOT/tmp" "$ROOT/dev" "$LOGS"
+mkdir -p "$LOGS"
 
-# --- the program ---------------------------------------------------------------
-step "building userspace/teardown.c (static) into $ROOT"
-gcc -static -O2 -Wall -Wextra -Werror -o "$ROOT/teardown.new" "$REPO/userspace/teardown.c" ||
-	die "userspace/teardown.c does not build"
-mv "$ROOT/teardown.new" "$ROOT/teardown"
+teardown_program "$ROOT"
 
 # --- the unpatched tree: a detached worktree of the base commit ------------------
 if ! [ -f "$BASEWT/.git" ] ||
