@@ -17,8 +17,11 @@ awk '
 	}
 	!body && /^[ \t]/ { if (last == "subject") subject = subject $0; next }
 	!body && /^Subject: / { subject = substr($0, 10); last = "subject"; next }
-	!body && /^From: / && !author { author = substr($0, 7); sub(/ *<.*/, "", author); last = ""; next }
 	!body { last = ""; next }
-	author != "" && index($0, author " (") == 1 && /\([0-9]+\):$/ { exit }
+	# The shortlog: "Author Name (N):" lines, one per author, the first
+	# after a blank line (format-patch writes the sender'"'"'s and every
+	# other author'"'"'s).
+	blank && /^[^ \t].* \([0-9]+\):$/ { exit }
+	{ blank = ($0 == "") }
 	{ print }
 ' "$2" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
