@@ -60,6 +60,7 @@ run_x86 "$ACCEL" kunit_py "$BT" run --build_dir="$OUT" --timeout=1800 "${KARGS[@
 	die "the benchmark run failed; see $OUT/test.log"
 
 LOG=$OUT/test.log
+[ "$ARCH" != x86_64 ] || booted_is_built "$OUT/vmlinux" "$LOG"
 CSV=$RES/task_work.csv
 FLOOR=$RES/task_work_floor.csv
 IOWQ=$RES/io_wq.csv

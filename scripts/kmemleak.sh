@@ -92,6 +92,7 @@ timeout "${KUNIT_TIMEOUT:-${TIMEOUT:-1800}}" qemu-system-x86_64 -nodefaults -nog
 	</dev/null > "$OUT/qemu.log" 2>&1 || status=$?
 # (No console file when QEMU did not start at all: its own log says why.)
 if [ -f "$LOG.raw" ]; then tr -d '\r' < "$LOG.raw" > "$LOG"; else : > "$LOG"; fi
+booted_is_built "$OUT/vmlinux" "$LOG"
 [ "$status" -eq 0 ] || { tail -n 20 "$LOG"; cat "$OUT/qemu.log"; die "QEMU failed or timed out (exit $status; 124 is the timeout); the log's end is above, all of it in $LOG"; }
 
 grep -q '^kunit-init: done' "$LOG" ||

@@ -67,6 +67,7 @@ status=0
 run_x86 "${ACCEL:-kvm}" kunit_py "$SRC" run --build_dir="$OUT" --json="$JSON" \
 	--timeout="${KUNIT_TIMEOUT:-600}" "${ARGS[@]}" "${EXTRA_KUNIT[@]}" || status=$?
 
+[ -z "$X86" ] || booted_is_built "$OUT/vmlinux" "$OUT/test.log"
 [ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see its output above and $OUT/test.log"
 python3 "$REPO/scripts/summary.py" kunit "$JSON" "$status" "$OUT/summary.txt" "${SUITE_LIST[@]}"
 

@@ -66,14 +66,16 @@ series_from() {
 # repository (another $WORK) hits what this one compiled.
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
-# Depend mode: a miss costs one compiler run instead of the preprocessor
-# and then the compiler, as the kernel's -Wp,-MMD dependency files name
-# the headers.  Compiling kernel/ and io_uring/ of an allnoconfig UML with
-# W=1 and an empty cache took 123 s so, 135 s without it, and 119 s with
-# no ccache at all (2 cores).  It gives up preprocessor-mode hits, which
-# were 2% of the hits of warm runs here.
-# CCACHE_NODEPEND=true turns it off (ccache refuses CCACHE_DEPEND=0).
-[ -n "${CCACHE_NODEPEND:-}" ] || export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
+# No depend mode (CCACHE_DEPEND): it caches an object whose source pulls a
+# file in with .incbin, which no dependency file names.  x86's piggy.S
+# (the compressed kernel) reads the same whenever the kernel's size does,
+# so a new kernel whose version string alone differed got the last
+# clone's piggy.o: its bzImage booted the old kernel (CI, 2026-12-07).
+# Without depend mode, ccache sees .incbin in the preprocessed source and
+# does not cache the object.  The namespace leaves behind every entry
+# stored in depend mode, stale piggy.o among them.
+export CCACHE_NAMESPACE=${CCACHE_NAMESPACE:-tw-nodepend}
+unset CCACHE_DEPEND; export CCACHE_NODEPEND=1	# over a ccache.conf's depend_mode too
 
 step() { printf '==> %s\n' "$*"; }
 # No script stops without saying where: set -e failures name the command.
@@ -434,6 +436,19 @@ x86_tcg_why() {
 	else
 		echo "/dev/kvm opens, but a test boot under KVM printed nothing in 30 s"
 	fi
+}
+
+# booted_is_built VMLINUX LOG: fail unless the kernel whose console is LOG
+# is the one linked into VMLINUX: its "Linux version" line, build time
+# included, is among VMLINUX's strings.  A bzImage that packs an older
+# kernel boots it without a word (see CCACHE_NAMESPACE above).  A log
+# without the line is left to the caller's own checks.
+booted_is_built() {
+	local booted
+	booted=$(tr -d '\r' < "$2" | grep -m1 -o 'Linux version .*') || return 0
+	# (grep -c reads all: grep -q would stop strings with SIGPIPE.)
+	[ "$(strings -a "$1" | grep -cxF "$booted")" -gt 0 ] ||
+		die "the kernel that booted is not the one just built in $(dirname "$1"): it says \"$booted\"; remove $(dirname "$1")/arch/x86/boot and build again"
 }
 
 # pick_accel BZIMAGE: set ACCEL to what x86_accel says, and say which it

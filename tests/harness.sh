@@ -17,6 +17,9 @@
 #    author kept when it is not the placeholder) and the placeholder
 #    address nowhere; and refuses the 6.12 backport while its upstream ids
 #    are placeholders;
+#  - ccache, as lib.sh sets it up, never hands back an object whose
+#    source pulls a file in with .incbin, and a boot of a kernel other
+#    than the one just built is caught;
 #  - shellcheck is clean over scripts/ and tests/.
 
 set -uo pipefail
@@ -304,6 +307,33 @@ if (scan_log "$T/clean.log") >/dev/null 2>&1 && ! (scan_log "$T/kasan.log") >/de
 	ok "scan_log passes a clean log and fails a KASAN report (scripts/kernel-reports)"
 else
 	ko "scan_log does not tell a clean log from a KASAN report"
+fi
+
+step "builds: ccache never hands back a stale .incbin object; a stale kernel's boot is caught"
+# As x86's piggy.S is: a source that is the same for any payload of the
+# same size, the payload pulled in with .incbin.  Built twice through
+# ccache with the harness's settings (lib.sh), in a cache of its own.
+mkdir -p "$T/incbin"
+printf '.section .rodata\n.incbin "blob"\n' > "$T/incbin/p.S"
+got=
+for payload in OLD1 NEW2; do
+	printf '%s' "$payload" > "$T/incbin/blob"
+	(cd "$T/incbin" && CCACHE_DIR=$T/incbin/cache ccache gcc -Wp,-MMD,p.d -c p.S -o p.o) &&
+		got+=$(objcopy -O binary --only-section=.rodata "$T/incbin/p.o" /dev/stdout)
+done
+if [ "$got" = OLD1NEW2 ]; then
+	ok "an object built with .incbin holds the payload of its own build (ccache settings in lib.sh)"
+else
+	ko "ccache handed back a stale .incbin object" "payloads: ${got:-none} (want OLD1NEW2)"
+fi
+printf 'Linux version 1.0 (a) #1 Mon\n' > "$T/built"
+printf '[0.0] Linux version 1.0 (a) #1 Mon\r\nok\n' > "$T/same.log"
+printf 'Linux version 1.0 (a) #1 Sun\nok\n' > "$T/stale.log"
+if (booted_is_built "$T/built" "$T/same.log") >/dev/null 2>&1 &&
+   ! (booted_is_built "$T/built" "$T/stale.log") >/dev/null 2>&1; then
+	ok "booted_is_built passes the kernel just built and fails an older one's boot"
+else
+	ko "booted_is_built does not tell the kernel just built from an older one"
 fi
 
 step "shellcheck over scripts/*.sh and tests/*.sh (settings in .shellcheckrc)"
