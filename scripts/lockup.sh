@@ -24,7 +24,9 @@
 # its round, or when the "series" kernel reports a lockup.
 #
 #   LK_ROUNDS=5 (boots per kernel)  LK_CPUS=32  LK_WORKERS=128
-#   LK_WORKS=500000  LK_THRESH=4 (watchdog_thresh; the same for every kernel)
+#   LK_WORKS=1000000  LK_THRESH=4 (watchdog_thresh; the same for every kernel)
+#   (at 500,000 works 7.3 reported a hard lockup in 1 boot of 5, at
+#   1,000,000 in 5 of 5: RESULTS.md)
 #   LK_SENDERS=4  LK_BATCH=256  LK_MEM=4G  LK_TIMEOUT=1200 (per boot, s)
 #   LK_KERNELS="7.3 gate one-pass stable series"
 #   LK_LOGS=DIR (default $WORK/lockup-logs): where the logs go; a run
@@ -41,7 +43,7 @@
 LK_ROUNDS=${LK_ROUNDS:-5}
 LK_CPUS=${LK_CPUS:-32}
 LK_WORKERS=${LK_WORKERS:-128}
-LK_WORKS=${LK_WORKS:-500000}
+LK_WORKS=${LK_WORKS:-1000000}
 LK_THRESH=${LK_THRESH:-4}
 LK_SENDERS=${LK_SENDERS:-4}
 LK_BATCH=${LK_BATCH:-256}
