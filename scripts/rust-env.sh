@@ -3,7 +3,8 @@
 #
 # Make, or reuse, a Debian trixie root filesystem with the toolchain that
 # Rust-for-Linux in 7.3 needs (rustc >= 1.85, bindgen >= 0.71.1, rust-src,
-# libclang) and what a UML build needs; bookworm's bindgen is too old.  It
+# libclang; rustfmt and clippy for the checks) and what a UML build needs;
+# bookworm's bindgen is too old.  It
 # lives in the cache, outside the repository.  The mirror comes from the
 # machine's own apt sources.  Prints the root's path on the last line.
 
@@ -12,6 +13,16 @@
 
 ROOT=$CACHE/rust-trixie
 if [ -f "$ROOT/.tw-complete" ]; then
+	# Roots made before make rust ran clippy lack it: add it.
+	if [ ! -x "$ROOT/usr/bin/clippy-driver" ]; then
+		[ "$(id -u)" -eq 0 ] || die "adding clippy to the Rust toolchain root needs root (chroot)"
+		step "installing rust-clippy in $ROOT" >&2
+		cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+		chroot "$ROOT" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive;
+			apt-get update -qq && apt-get install -y -qq --no-install-recommends rust-clippy' \
+			> "$CACHE/rust-apt.log" 2>&1 ||
+			die "installing rust-clippy in the trixie root failed; see $CACHE/rust-apt.log"
+	fi
 	info "Rust toolchain root: $ROOT ($(cat "$ROOT/.tw-complete"))" >&2
 	echo "$ROOT"
 	exit 0
@@ -30,7 +41,7 @@ cp /etc/resolv.conf "$ROOT.tmp/etc/resolv.conf" 2>/dev/null || true
 chroot "$ROOT.tmp" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive;
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 		rustc rust-src bindgen libclang-dev gcc make flex bison bc python3 \
-		libc6-dev git ca-certificates rustfmt' > "$CACHE/rust-apt.log" 2>&1 ||
+		libc6-dev git ca-certificates rustfmt rust-clippy' > "$CACHE/rust-apt.log" 2>&1 ||
 	die "installing the toolchain in the trixie root failed; see $CACHE/rust-apt.log"
 ver=$(chroot "$ROOT.tmp" /bin/sh -c 'rustc --version; bindgen --version' | tr '\n' ' ')
 mv "$ROOT.tmp" "$ROOT"
