@@ -145,5 +145,5 @@ fi
 echo "control $control, others $others" > "$OUT/kmemleak-summary.txt"
 # kmemleak's report went to the results port and is checked above; the
 # console log must hold no report of any other kind.
-run_checks "$CONFIG" "$LOG"
+run_checks "$CONFIG" "$LOG" "$(IFS=,; echo "${jsons[*]}")"
 [ "$failed" -eq 0 ] || die "the $CONFIG run failed (above)"

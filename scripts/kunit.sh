@@ -71,4 +71,4 @@ run_x86 "${ACCEL:-kvm}" kunit_py "$SRC" run --build_dir="$OUT" --json="$JSON" \
 [ -s "$JSON" ] || die "kunit.py wrote no results (exit $status); see its output above and $OUT/test.log"
 python3 "$REPO/scripts/summary.py" kunit "$JSON" "$status" "$OUT/summary.txt" "${SUITE_LIST[@]}"
 
-run_checks "$CONFIG" "$OUT/test.log"
+run_checks "$CONFIG" "$OUT/test.log" "$JSON"

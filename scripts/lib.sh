@@ -287,8 +287,9 @@ config_args() {
 # configuration says "slow cases: yes".  The quick runs leave them out.
 runs_slow() { [ -n "${STRESS_ALL:-}" ] && [ "$(config_get "$1" "slow cases")" = yes ]; }
 
-# run_checks NAME LOG: the log checks that configuration NAME's "checks:"
-# line names, on the kernel log LOG.
+# run_checks NAME LOG [JSON]: the checks that configuration NAME's "checks:"
+# line names, on the kernel log LOG and kunit.py's JSON results (comma
+# separated when there are several).
 run_checks() {
 	local check cpus
 	for check in $(config_get "$1" checks); do
@@ -305,6 +306,19 @@ run_checks() {
 			fi
 			[ "$cpus" -ge 2 ] || die "the concurrent task_work case ran on $cpus CPU only: several CPUs did not come up (see $2)"
 			info "concurrent adders ran on $cpus CPUs"
+			;;
+		noskip)
+			# The race cases of kernel/task_work_kunit.c and
+			# io_uring/io-wq_kunit.c skip when the race they prove did
+			# not happen (their skip macros say a CI run may treat that
+			# as a failure); the others skip only without a second CPU.
+			# A configuration with several CPUs expects every race, so
+			# any skip there fails.  kunit.py's JSON has no skip reason:
+			# the reasons are in the log.
+			[ -n "${3:-}" ] || die "configuration $1: the noskip check needs the results' JSON"
+			python3 "$REPO/scripts/summary.py" --skipped "$3" ||
+				die "a case skipped in configuration $1, which has the CPUs for every race: a race did not happen (reasons in $2)"
+			info "no case skipped"
 			;;
 		*) die "configuration $1: unknown check '$check' in $(config_file "$1")" ;;
 		esac

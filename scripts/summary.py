@@ -3,6 +3,7 @@
 """Closing line of a KUnit run, from the JSON that kunit.py --json writes.
 
 summary.py LABEL RESULTS.json[,RESULTS.json...] KUNIT_EXIT SUMMARY_FILE [SUITE...]
+summary.py --skipped RESULTS.json[,RESULTS.json...]
 
 Prints "LABEL: N passed, M failed[, K skipped]", writes it to SUMMARY_FILE,
 and exits 1 when a case failed or crashed, when one of the SUITEs is not in
@@ -12,7 +13,29 @@ import json
 import sys
 
 
+def skipped(paths):
+    """summary.py --skipped RESULTS.json[,...]: print every skipped case and
+    exit 1 if there is one (lib.sh's "noskip" check)."""
+    found = []
+
+    def walk(group, suite):
+        for case in group.get("test_cases", []):
+            if case["status"] == "SKIP":
+                found.append(f"{suite}.{case['name']}" if suite else case["name"])
+        for sub in group.get("sub_groups", []):
+            walk(sub, sub["name"])
+
+    for one in paths.split(","):
+        with open(one) as f:
+            walk(json.load(f), "")
+    for name in found:
+        print(f"skipped: {name}", file=sys.stderr)
+    sys.exit(1 if found else 0)
+
+
 def main():
+    if sys.argv[1] == "--skipped":
+        skipped(sys.argv[2])
     label, path, status, summary = sys.argv[1:5]
     suites = sys.argv[5:]
     counts = {"passed": 0, "failed": 0, "skipped": 0}

@@ -17,6 +17,7 @@
 #    author kept when it is not the placeholder) and the placeholder
 #    address nowhere; and refuses the 6.12 backport while its upstream ids
 #    are placeholders;
+#  - the noskip check fails on kunit.py JSON with a skipped case;
 #  - ccache, as lib.sh sets it up, never hands back an object whose
 #    source pulls a file in with .incbin, and a boot of a kernel other
 #    than the one just built is caught;
@@ -265,7 +266,7 @@ for c in $(config_names); do
 	case "$(config_get "$c" stress)" in yes|no) ;; *) bad+="$c: stress is not yes or no; " ;; esac
 	case "$(config_get "$c" check)" in ""|no|each|stress|stage) ;; *) bad+="$c: check is not no, each, stress or stage; " ;; esac
 	for k in $(config_get "$c" checks); do
-		case "$k" in reports|cpus) ;; *) bad+="$c: unknown check $k; " ;; esac
+		case "$k" in reports|cpus|noskip) ;; *) bad+="$c: unknown check $k; " ;; esac
 	done
 	for a in $(config_get "$c" kunit.py); do
 		case "$a" in --qemu_config=*)
@@ -307,6 +308,22 @@ if (scan_log "$T/clean.log") >/dev/null 2>&1 && ! (scan_log "$T/kasan.log") >/de
 	ok "scan_log passes a clean log and fails a KASAN report (scripts/kernel-reports)"
 else
 	ko "scan_log does not tell a clean log from a KASAN report"
+fi
+
+# The noskip check: kunit.py's JSON with a skipped case fails it, one
+# without passes, and several files are read as one.
+mkjson() {
+	printf '{"name": "KUnit Test Group", "sub_groups": [{"name": "task_work", "sub_groups": [], "test_cases": [{"name": "a", "status": "PASS"}, {"name": "b", "status": "%s"}]}], "test_cases": []}\n' "$2" > "$T/$1"
+}
+mkjson pass.json PASS
+mkjson skip.json SKIP
+skipped=$(python3 "$REPO/scripts/summary.py" --skipped "$T/skip.json" 2>&1)
+if python3 "$REPO/scripts/summary.py" --skipped "$T/pass.json" 2>/dev/null &&
+   ! python3 "$REPO/scripts/summary.py" --skipped "$T/pass.json,$T/skip.json" 2>/dev/null &&
+   [ "$skipped" = "skipped: task_work.b" ]; then
+	ok "the noskip check fails on a skipped case and names it, and passes without one"
+else
+	ko "summary.py --skipped does not tell a skip from a pass" "$skipped"
 fi
 
 step "builds: ccache never hands back a stale .incbin object; a stale kernel's boot is caught"
