@@ -24,7 +24,7 @@
 #   make teardown      user-space io-wq teardown stress as init of patched and unpatched UML
 #   make lockup        the v1 workload on many CPUs: lockup reports of 7.3 and each step of the fix
 #   make test-harness  tests of the harness scripts themselves
-#   make send-preview SERIES=fix|next|tests|rust SENDER='Name <addr>'
+#   make send-preview SERIES=fix|next|tests|fallback|rust SENDER='Name <addr>'
 #                      the mails b4 would send for that series, signed off by SENDER, not sent
 #
 # Variables: KERNEL_SRC=/path/to/linux (use your own tree; it is only read),

@@ -25,9 +25,10 @@ EACH=$WORK/each-$BASE$SRCKEY
 
 # The series are applied in this order, each on top of the one before:
 # on 7.3 the fix (patches/fix, this cycle and stable), the next-cycle
-# patches (patches/next), tests and docs (patches/tests), then the Rust
-# abstraction and its Binder user (patches/rust).  In
-# the work tree a branch marks the last commit of each (SERIES_BRANCHES);
+# patches (patches/next), tests and docs (patches/tests), the io_uring
+# exit fallback suite (patches/fallback), then the Rust abstraction and
+# its Binder user (patches/rust).  In the work tree a branch marks the
+# last commit of each (SERIES_BRANCHES);
 # the last one, "series", is the checked-out branch.  On 6.12 only the
 # fix is sent; its tests directory is harness only.  FIX_DIR is the first
 # series, TESTS_DIR the last.  SERIES_PREFIXES: format-patch subject
@@ -35,8 +36,9 @@ EACH=$WORK/each-$BASE$SRCKEY
 # has no io_uring_fallback suite: its exit fallback is another one).
 # shellcheck disable=SC2034 # SERIES_PREFIXES, FIX_DIR and TESTS_DIR are for the scripts
 case "$BASE" in
-7.3) SERIES_NAMES=(fix next tests rust) SERIES_BRANCHES=(fix next tests series)
-     SERIES_PREFIXES=("PATCH v2" "PATCH" "PATCH" "PATCH")
+7.3) SERIES_NAMES=(fix next tests fallback rust)
+     SERIES_BRANCHES=(fix next tests fallback series)
+     SERIES_PREFIXES=("PATCH v2" "PATCH" "PATCH" "PATCH" "PATCH")
      KUNITCONFIG=$REPO/.kunitconfig ;;
 6.12) SERIES_NAMES=(6.12 6.12-tests) SERIES_BRANCHES=(fix series)
       SERIES_PREFIXES=("PATCH 6.12.y" "HARNESS 6.12.y")

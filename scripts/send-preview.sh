@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make send-preview SERIES=fix|next|tests|rust SENDER='Name <addr>' [BASE=6.12]:
+# make send-preview SERIES=fix|next|tests|fallback|rust SENDER='Name <addr>' [BASE=6.12]:
 # the mails b4 would send for a series, written to
 # $WORK/send-preview/BASE-SERIES/ and not sent.  On 7.3 SERIES is fix
 # (default), next or tests; on 6.12 only fix, once its upstream ids are
@@ -37,7 +37,7 @@ SERIES=${SERIES:-fix}
 # The series' index in lib.sh's SERIES_NAMES.  On 6.12, "fix" is
 # patches/6.12 and "tests" patches/6.12-tests.
 case "$BASE-$SERIES" in
-7.3-*) name=$SERIES; names="fix, next, tests or rust" ;;
+7.3-*) name=$SERIES; names="fix, next, tests, fallback or rust" ;;
 *-fix) name=${SERIES_NAMES[0]}; names=fix ;;
 *-tests) die "the $BASE tests series is harness only and never sent" ;;
 *) name=; names=fix ;;
