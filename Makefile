@@ -17,6 +17,7 @@
 #                      io_uring and without KUnit; configure it with KUnit as a module
 #   make docs          build the core-api documentation with Sphinx
 #   make bench         benchmark old vs new cancellation (patches/bench), table and plot
+#   make bench-check   the walk and count checks of patches/bench (harness only)
 #   make rust          the suites and the Rust test on UML built with CONFIG_RUST=y
 #   make stress        the suites under KASAN (UML), lockdep (SMP UML), KCSAN, lockdep and
 #                      kmemleak (x86_64 QEMU), and make teardown
@@ -35,7 +36,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: kunit kunit-smp check tree export export-check build-each checkpatch \
-	build-configs docs bench rust stress kmemleak teardown lockup test-harness send-preview help
+	build-configs docs bench bench-check rust stress kmemleak teardown lockup test-harness send-preview help
 
 kunit:
 	@$(S)/kunit.sh $(or $(CONFIG),up)
@@ -69,6 +70,9 @@ docs:
 
 bench:
 	@$(S)/bench.sh
+
+bench-check:
+	@BENCH_CHECK=1 $(S)/bench.sh
 
 rust:
 	@$(S)/rust.sh

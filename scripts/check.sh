@@ -36,6 +36,7 @@ STAGES=(
 	"stress matrix, stress cases included: $STRESSED (the first in the per-patch build)|env STRESS_EACH=1 STRESS_CONFIGS=$STRESSC scripts/stress.sh"
 	"other configurations: the series' directories compiled without io_uring and without KUnit; KUnit as a module configured|scripts/build-configs.sh"
 	"documentation (Sphinx)|scripts/docs.sh"
+	"checks of patches/bench (harness only): io-wq's walks and counts at worker exit and teardown|env BENCH_CHECK=1 scripts/bench.sh"
 	"made in the background: the 6.12 work tree, the Rust toolchain root|wait_prefetch"
 	"6.12 LTS backport: work tree, checkpatch, kernel-doc, recipients|env BASE=6.12 scripts/checkpatch.sh"
 	"6.12 LTS backport: each fix patch builds alone (W=1); the suites of patches/6.12-tests (harness only) at the tip, $(config_get up description)|env BASE=6.12 EACH_SERIES=fix EACH_RUN=1 scripts/build-each.sh"
