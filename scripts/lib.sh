@@ -298,16 +298,16 @@ run_checks() {
 		case "$check" in
 		reports) scan_log "$2" ;;
 		cpus)
-			# Reads the kunit_info() line of task_work_test_concurrent_add
-			# (kernel/task_work_kunit.c, which says so): change both together.
-			cpus=$(sed -n 's/.* adders on \([0-9]\+\) CPUs.*/\1/p' "$2" | head -n1)
+			# Reads the kunit_info() line of io-wq's late-add case
+			# (io_uring/io-wq_kunit.c): change both together.
+			cpus=$(sed -n 's/.*late_add_cancels_itself: .* on \([0-9]\+\) CPUs.*/\1/p' "$2" | head -n1)
 			if [ -z "$cpus" ]; then
 				# A run filtered with KUNIT_ARGS may leave that case out.
-				[ -z "${KUNIT_ARGS:-}" ] || { info "cpus check: the concurrent case did not run"; continue; }
-				die "the concurrent task_work case did not report its CPUs (see $2)"
+				[ -z "${KUNIT_ARGS:-}" ] || { info "cpus check: the late-add case did not run"; continue; }
+				die "io-wq's late-add case did not report its CPUs (see $2)"
 			fi
-			[ "$cpus" -ge 2 ] || die "the concurrent task_work case ran on $cpus CPU only: several CPUs did not come up (see $2)"
-			info "concurrent adders ran on $cpus CPUs"
+			[ "$cpus" -ge 2 ] || die "io-wq's late-add case ran on $cpus CPU only: several CPUs did not come up (see $2)"
+			info "the late-add case ran on $cpus CPUs"
 			;;
 		noskip)
 			# The race cases of kernel/task_work_kunit.c and

@@ -60,24 +60,21 @@ for c in $CONFIGS; do
 	"$REPO/scripts/kunit.sh" "$c" && ok=1 || ok=0
 	result=$(cat "$out/summary.txt" 2>/dev/null || echo "no results")
 	reports=$(grep -cE "$REPORT_PAT" "$out/test.log" 2>/dev/null || true)
-	# These read the closing kunit_info() lines of the stress cases
-	# (kernel/task_work_kunit.c, io_uring/io-wq_kunit.c, which say so):
-	# change both ends together.
+	# These read the closing kunit_info() lines of the task_work stress
+	# case and of io-wq's late-add case (kernel/task_work_kunit.c,
+	# io_uring/io-wq_kunit.c): change both ends together.
 	ops=$(sed -n 's/.*task_work_stress_add_cancel_run_exit: .*: \([0-9]*\) operations on \([0-9]*\) CPUs.*/\1 ops, \2 CPUs/p' \
 		"$out/test.log" 2>/dev/null | head -n1)
-	iowq=$(sed -n 's/.*io_wq_test_stress_teardown_races_creation: \([0-9]*\) rounds: \([0-9]*\) requests queued, [0-9]* own cancels, \([0-9]*\) taken by teardown.*/\1 rounds, \2 queued, \3 by teardown/p' \
+	iowq=$(sed -n 's/.*io_wq_test_queue_create_late_add_cancels_itself: late-add path taken in \([0-9]*\) of \([0-9]*\) rounds.*/\1 of \2 rounds/p' \
 		"$out/test.log" 2>/dev/null | head -n1)
-	if [ "$(config_get "$c" "slow cases")" != yes ]; then
-		ops="no stress cases"
-		iowq=-
-	fi
+	[ "$(config_get "$c" "slow cases")" = yes ] || ops="no stress cases"
 	if [ "$(config_get "$c" runner)" = kmemleak ]; then
-		iowq="${iowq:-no stress line}; kmemleak: $(cat "$out/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
+		iowq="${iowq:-one CPU}; kmemleak: $(cat "$out/kmemleak-summary.txt" 2>/dev/null || echo "no scan")"
 	fi
 	ROWS+=("$(printf '%-12s %-38s %-24s %-40s %8s %6ss' "$c" "$result" "${ops:-no stress line}" \
-		"${iowq:-no stress line}" "${reports:-?}" "$(( $(now) - start ))")")
+		"${iowq:-one CPU}" "${reports:-?}" "$(( $(now) - start ))")")
 	[ "$ok" -eq 1 ] || fail=1
 done
-printf '\n%-12s %-38s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq teardown stress" reports time
+printf '\n%-12s %-38s %-24s %-40s %8s %7s\n' configuration cases "task_work stress" "io-wq late add" reports time
 printf '%s\n' "${ROWS[@]}"
 [ "$fail" -eq 0 ] || die "a configuration failed or its log holds a report (above)"
