@@ -10,7 +10,8 @@
 # checks of patches/bench, not the timings: io_wq_bench_walk_counts, which
 # counts how often io-wq walks the submitter's list (never for an idle
 # worker's exit, once for a teardown, never for an idle pool's teardown)
-# and that every count comes back.  Those are proofs of the exit and
+# and that every count comes back, and io_wq_bench_run_counts, in which
+# the submitter runs a create_worker_cb request and every count comes back.  Those are proofs of the exit and
 # teardown gates that the upstream suites leave out, because they observe
 # the code's shape, not its behaviour.
 #
@@ -63,19 +64,21 @@ if [ "$ARCH" = x86_64 ]; then
 fi
 
 if [ -n "${BENCH_CHECK:-}" ]; then
-	# The case's name is in patches/bench's io_uring/io-wq_bench.c: change
+	# The cases' names are in patches/bench's io_uring/io-wq_bench.c: change
 	# both together.
-	step "building and running the checks of patches/bench ($ARCH): io_wq_bench_walk_counts"
+	step "building and running the checks of patches/bench ($ARCH): io_wq_bench_walk_counts, io_wq_bench_run_counts"
 	status=0
+	rm -f "$OUT/results.json"	# a failed build must not leave an old run's results
 	run_x86 "$ACCEL" kunit_py "$BT" run --build_dir="$OUT" --timeout=600 "${KARGS[@]}" \
 		--kunitconfig="$REPO/configs/bench.kunitconfig" --json="$OUT/results.json" \
-		'io_wq_bench.io_wq_bench_walk_counts' || status=$?
+		'io_wq_bench.io_wq_bench_*_counts' || status=$?
 	[ -s "$OUT/results.json" ] || die "kunit.py wrote no results (exit $status); see $OUT/test.log"
 	python3 "$REPO/scripts/summary.py" bench-check "$OUT/results.json" "$status" \
 		"$OUT/summary.txt" io_wq_bench
 	python3 "$REPO/scripts/summary.py" --skipped "$OUT/results.json" ||
 		die "a check of patches/bench skipped (see $OUT/test.log)"
 	sed -n 's/.*IOWQWALKS,\([a-z_]*\),\([0-9]*\),\([0-9]*\).*/    \1: \2 walks, \3 match calls/p' "$OUT/test.log"
+	sed -n 's/.*IOWQRUN,\([a-z_]*\),\([0-9]*\),\([0-9]*\).*/    \1 run by the submitter: create_queued \2, nr_running \3 after it/p' "$OUT/test.log"
 	exit 0
 fi
 
