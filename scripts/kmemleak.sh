@@ -14,7 +14,7 @@
 # results to the second serial port, are read by kunit.py parse.  It fails
 # when a case failed, a suite did not run, kmemleak missed the sample's
 # leaks or listed any other object, or a log check of the configuration
-# fails (any other kernel report; the concurrent cases on one CPU only).
+# fails (any other kernel report; the racing cases ran on one CPU only).
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -227,7 +227,7 @@ kunit_py() {
 #             cases included; one configuration), stress (the stress
 #             stage), stage (a stage of its own), no (not at all)
 #   # checks: log checks after the run: reports (scan_log), cpus (the
-#             concurrent cases ran on several CPUs)
+#             late-add race case ran on several CPUs)
 # configs/ also holds fragments that are not configurations: the 6.12
 # suites, the benchmark, make teardown's kernel, the QEMU settings.
 

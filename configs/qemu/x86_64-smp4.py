@@ -2,7 +2,7 @@
 #
 # kunit.py --qemu_config for the x86_64 configuration of this harness
 # (configs/x86.kunitconfig): a serial console for the results, the qboot
-# firmware, and 4 vCPUs, so that the concurrent cases run on several
+# firmware, and 4 vCPUs, so that the racing cases run on several
 # CPUs.  kunit.py asks QEMU for KVM first and falls back to TCG;
 # scripts/lib.sh's run_x86 hides a /dev/kvm that opens but cannot run the
 # guest.
